@@ -1,0 +1,40 @@
+# quizapp: `make run` serves the game on http://127.0.0.1:5000, `make test` runs every test.
+PYTHON ?= python3
+VENV ?= .venv
+BIN = $(VENV)/bin
+FLASK = $(BIN)/flask --app wsgi
+HOST ?= 127.0.0.1
+PORT ?= 5000
+
+.PHONY: install run test lint check-banks coverage clean
+
+$(BIN)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@
+
+install: $(BIN)/.installed
+
+run: install
+	$(FLASK) db upgrade
+	$(FLASK) bank load
+	$(FLASK) run --debug --host $(HOST) --port $(PORT)
+
+test: install
+	scripts/test.sh
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+	$(FLASK) bank check
+
+check-banks: install
+	$(FLASK) bank check
+
+coverage: install
+	$(FLASK) bank coverage
+
+clean:
+	rm -rf $(VENV) instance .pytest_cache .ruff_cache .mypy_cache

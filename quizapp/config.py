@@ -1,0 +1,37 @@
+"""Default settings; every one can be overridden by instance/config.py or a FLASK_* variable."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEV_SECRET_KEY = "dev-only-secret-change-me"
+
+
+def defaults(instance_path: str) -> dict[str, Any]:
+    """The built-in configuration, before instance config and environment."""
+    return {
+        "SECRET_KEY": DEV_SECRET_KEY,
+        "PRODUCTION": False,
+        "SQLALCHEMY_DATABASE_URI": "sqlite:///" + os.path.join(instance_path, "quizapp.sqlite"),
+        "QUESTIONS_DIR": str(PROJECT_ROOT / "questions"),
+        "ROUND_SIZE": 10,
+        "TIME_LIMIT": 20,
+        "RECENT_ROUNDS": 3,
+        "RATELIMIT_STORAGE_URI": "memory://",
+        "RATELIMIT_HEADERS_ENABLED": True,
+        "WTF_CSRF_TIME_LIMIT": None,
+    }
+
+
+def database_url_from_env(environ: dict[str, str]) -> str | None:
+    """DATABASE_URL as SQLAlchemy wants it (postgres:// becomes postgresql+psycopg://)."""
+    url = environ.get("DATABASE_URL")
+    if not url:
+        return None
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url

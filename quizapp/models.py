@@ -1,0 +1,111 @@
+"""Database tables: players, rounds, the questions served in them, and question snapshots."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from flask_login import UserMixin
+from sqlalchemy import JSON, BigInteger, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from .extensions import db, login_manager
+
+
+def utcnow() -> datetime:
+    """The current time in UTC as a naive datetime (how every column stores time)."""
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+class User(UserMixin, db.Model):  # type: ignore[name-defined,misc]
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(20))
+    username_key: Mapped[str] = mapped_column(String(20), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    is_admin: Mapped[bool] = mapped_column(default=False)
+    is_hidden: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    rounds: Mapped[list[Round]] = relationship(back_populates="user")
+
+
+class Round(db.Model):  # type: ignore[name-defined,misc]
+    """One play of a quiz; `position` is the index of the question on screen."""
+
+    __tablename__ = "rounds"
+    __table_args__ = (Index("ix_rounds_guest", "guest_id"), Index("ix_rounds_user", "user_id"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    public_id: Mapped[str] = mapped_column(String(32), unique=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    guest_id: Mapped[str | None] = mapped_column(String(32))
+    quiz_id: Mapped[str] = mapped_column(String(40))
+    mode: Mapped[str] = mapped_column(String(10))
+    seed: Mapped[int] = mapped_column(BigInteger)
+    size: Mapped[int]
+    position: Mapped[int] = mapped_column(default=0)
+    score: Mapped[int] = mapped_column(default=0)
+    correct_count: Mapped[int] = mapped_column(default=0)
+    streak: Mapped[int] = mapped_column(default=0)
+    best_streak: Mapped[int] = mapped_column(default=0)
+    started_at: Mapped[datetime] = mapped_column(default=utcnow)
+    finished_at: Mapped[datetime | None]
+
+    user: Mapped[User | None] = relationship(back_populates="rounds")
+    items: Mapped[list[RoundQuestion]] = relationship(
+        back_populates="round", order_by="RoundQuestion.position", cascade="all, delete-orphan"
+    )
+
+
+class RoundQuestion(db.Model):  # type: ignore[name-defined,misc]
+    """A question in a round, with the answer once given (answered_at set exactly once)."""
+
+    __tablename__ = "round_questions"
+    __table_args__ = (UniqueConstraint("round_id", "position"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id", ondelete="CASCADE"))
+    position: Mapped[int]
+    question_id: Mapped[str] = mapped_column(String(40))
+    version: Mapped[str] = mapped_column(String(12))
+    choice_order: Mapped[list[str]] = mapped_column(JSON)
+    time_limit: Mapped[int | None]
+    served_at: Mapped[datetime | None]
+    answered_at: Mapped[datetime | None]
+    response: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    result: Mapped[str | None] = mapped_column(String(10))
+    fraction: Mapped[float] = mapped_column(default=0.0)
+    points: Mapped[int] = mapped_column(default=0)
+    streak_bonus: Mapped[int] = mapped_column(default=0)
+    elapsed_ms: Mapped[int | None]
+
+    round: Mapped[Round] = relationship(back_populates="items")
+
+
+class QuestionSnapshot(db.Model):  # type: ignore[name-defined,misc]
+    """A question as it was at one version, so old rounds review correctly after edits."""
+
+    __tablename__ = "question_snapshots"
+
+    question_id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    version: Mapped[str] = mapped_column(String(12), primary_key=True)
+    bank_id: Mapped[str] = mapped_column(String(40))
+    type: Mapped[str] = mapped_column(String(10))
+    difficulty: Mapped[str] = mapped_column(String(10))
+    prompt: Mapped[str] = mapped_column(Text)
+    choices: Mapped[list[str]] = mapped_column(JSON)
+    correct: Mapped[list[str]] = mapped_column(JSON)
+    accepted: Mapped[list[str]] = mapped_column(JSON)
+    explanation: Mapped[str] = mapped_column(Text)
+    document: Mapped[str] = mapped_column(String(40))
+    section: Mapped[str] = mapped_column(String(40))
+    source_label: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+@login_manager.user_loader
+def load_user(user_id: str) -> User | None:
+    """The signed-in user for Flask-Login, or None for an unknown id."""
+    return db.session.get(User, int(user_id)) if user_id.isdigit() else None

@@ -1,0 +1,1 @@
+"""Services: the only layer that combines banks, game rules and the database, and commits."""

@@ -1,0 +1,256 @@
+"""Playing a round: start, serve, answer once, move on, finish. One commit per player action."""
+
+from __future__ import annotations
+
+import random
+import secrets
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import CursorResult, case, select, update
+
+from ..bank import Catalog, Question
+from ..extensions import db
+from ..game.grading import WRONG, grade
+from ..game.rounds import draw_round, shuffle_choices
+from ..game.scoring import TIMED_OUT, Mode, Points, is_timed_out, score_answer
+from ..models import QuestionSnapshot, Round, RoundQuestion
+from .quizzes import quiz_pool
+from .snapshots import ensure_snapshots, question_from_snapshot
+
+
+class RoundNotFound(Exception):
+    """No such round, or it belongs to someone else (both answer 404)."""
+
+
+class UnknownQuiz(Exception):
+    """The quiz asked for is not in the catalog."""
+
+
+class InvalidAnswer(Exception):
+    """The answer form was incomplete or malformed; nothing was stored."""
+
+
+@dataclass(frozen=True, slots=True)
+class Player:
+    """Who is playing: a signed-in user, or a guest known by the browser's session."""
+
+    user_id: int | None
+    guest_id: str | None
+
+    def owns(self, round_: Round) -> bool:
+        """True when this player started the round."""
+        if round_.user_id is not None:
+            return round_.user_id == self.user_id
+        return self.guest_id is not None and round_.guest_id == self.guest_id
+
+
+@dataclass(frozen=True, slots=True)
+class AnswerOutcome:
+    """What happened to an answer: `recorded` is False for a repeat or a stale form."""
+
+    recorded: bool
+    result: str | None = None
+    points: int = 0
+
+
+def start_round(
+    catalog: Catalog,
+    player: Player,
+    quiz_id: str,
+    mode: Mode,
+    size: int,
+    time_limit: int,
+    recent_rounds: int,
+    rng: random.Random,
+    now: datetime,
+) -> Round:
+    """Draw and store a new round for the player."""
+    pool = quiz_pool(catalog, quiz_id)
+    if pool is None:
+        raise UnknownQuiz(quiz_id)
+    seed = rng.getrandbits(63)
+    draw_rng = random.Random(seed)
+    questions = draw_round(pool, size, draw_rng, recent_question_ids(player, recent_rounds))
+    round_ = Round(
+        public_id=secrets.token_urlsafe(12),
+        user_id=player.user_id,
+        guest_id=None if player.user_id else player.guest_id,
+        quiz_id=quiz_id,
+        mode=str(mode),
+        seed=seed,
+        size=len(questions),
+        started_at=now,
+    )
+    round_.items = [
+        RoundQuestion(
+            position=i,
+            question_id=q.id,
+            version=q.version,
+            choice_order=list(shuffle_choices(q, draw_rng)),
+            time_limit=(q.time_limit or time_limit) if mode is Mode.TIMED else None,
+        )
+        for i, q in enumerate(questions)
+    ]
+    ensure_snapshots(catalog, questions)
+    db.session.add(round_)
+    db.session.commit()
+    return round_
+
+
+def recent_question_ids(player: Player, rounds: int) -> set[str]:
+    """Ids of the questions in the player's last few rounds."""
+    if rounds <= 0 or (player.user_id is None and player.guest_id is None):
+        return set()
+    owner = (
+        Round.user_id == player.user_id
+        if player.user_id is not None
+        else Round.guest_id == player.guest_id
+    )
+    last = select(Round.id).where(owner).order_by(Round.id.desc()).limit(rounds).scalar_subquery()
+    query = select(RoundQuestion.question_id).where(RoundQuestion.round_id.in_(last))
+    return set(db.session.scalars(query))
+
+
+def find_round(public_id: str, player: Player) -> Round:
+    """The player's round with this id; RoundNotFound otherwise."""
+    round_: Round | None = db.session.scalar(select(Round).where(Round.public_id == public_id))
+    if round_ is None or not player.owns(round_):
+        raise RoundNotFound(public_id)
+    return round_
+
+
+def current_item(round_: Round) -> RoundQuestion | None:
+    """The question on screen, or None once every question is behind the player."""
+    if round_.finished_at is not None or round_.position >= len(round_.items):
+        return None
+    return round_.items[round_.position]
+
+
+def serve(item: RoundQuestion, now: datetime) -> None:
+    """Record when the question was first shown; later views keep the first time."""
+    if item.served_at is None:
+        db.session.execute(
+            update(RoundQuestion)
+            .where(RoundQuestion.id == item.id, RoundQuestion.served_at.is_(None))
+            .values(served_at=now)
+        )
+        db.session.commit()
+        db.session.refresh(item)
+
+
+def question_for(catalog: Catalog, item: RoundQuestion) -> Question:
+    """The question exactly as it was served (the snapshot if the YAML changed since)."""
+    question = catalog.questions.get(item.question_id)
+    if question is not None and question.version == item.version:
+        return question
+    snapshot = db.session.get(QuestionSnapshot, (item.question_id, item.version))
+    if snapshot is None:
+        raise LookupError(f"no snapshot of {item.question_id}@{item.version}")
+    return question_from_snapshot(snapshot)
+
+
+def _picked_choices(item: RoundQuestion, picked: Sequence[str]) -> list[str]:
+    """Choice texts for the submitted indices; InvalidAnswer for anything else."""
+    texts = []
+    for value in picked:
+        if not value.isdigit() or int(value) >= len(item.choice_order):
+            raise InvalidAnswer("That choice is not part of this question.")
+        texts.append(item.choice_order[int(value)])
+    return sorted(set(texts), key=item.choice_order.index)
+
+
+def _points_for(
+    round_: Round,
+    item: RoundQuestion,
+    question: Question,
+    picked: list[str],
+    text: str,
+    gave_up: bool,
+    elapsed: float,
+) -> tuple[str, float, Points]:
+    """(result, fraction, points) for an answer."""
+    mode = Mode(round_.mode)
+    limit = float(item.time_limit or 0)
+    if mode is Mode.TIMED and (is_timed_out(elapsed, limit) or gave_up):
+        return "timeout", 0.0, TIMED_OUT
+    graded = grade(question, picked, text) if (picked or text) else WRONG
+    points = score_answer(mode, question.difficulty, graded, elapsed, limit, round_.streak)
+    result = "correct" if graded.correct else ("partial" if graded.fraction > 0 else "wrong")
+    return result, graded.fraction, points
+
+
+def submit_answer(
+    catalog: Catalog,
+    round_: Round,
+    position: int,
+    picked: Sequence[str],
+    text: str,
+    timed_out: bool,
+    now: datetime,
+) -> AnswerOutcome:
+    """Grade and store the answer to the question on screen, exactly once."""
+    item = current_item(round_)
+    if item is None or item.position != position or item.answered_at is not None:
+        return AnswerOutcome(recorded=False)
+    if item.served_at is None:
+        return AnswerOutcome(recorded=False)
+    question = question_for(catalog, item)
+    choices = _picked_choices(item, picked)
+    text = text.strip()
+    gave_up = timed_out and not choices and not text
+    if not choices and not text and not gave_up:
+        raise InvalidAnswer(
+            "Type your answer first." if question.type == "typed" else "Pick an answer first."
+        )
+    elapsed = max((now - item.served_at).total_seconds(), 0.0)
+    result, fraction, points = _points_for(round_, item, question, choices, text, gave_up, elapsed)
+    claimed: CursorResult[Any] = db.session.execute(  # type: ignore[assignment]
+        update(RoundQuestion)
+        .where(RoundQuestion.id == item.id, RoundQuestion.answered_at.is_(None))
+        .values(
+            answered_at=now,
+            result=result,
+            fraction=fraction,
+            points=points.total,
+            streak_bonus=points.streak_bonus,
+            elapsed_ms=int(elapsed * 1000),
+            response={"picked": choices, "text": text},
+        )
+    )
+    if claimed.rowcount != 1:  # another request answered it first
+        db.session.rollback()
+        return AnswerOutcome(recorded=False)
+    db.session.execute(
+        update(Round)
+        .where(Round.id == round_.id)
+        .values(
+            score=Round.score + points.total,
+            correct_count=Round.correct_count + (1 if result == "correct" else 0),
+            streak=points.streak,
+            best_streak=case(
+                (Round.best_streak < points.streak, points.streak), else_=Round.best_streak
+            ),
+        )
+    )
+    db.session.commit()
+    db.session.refresh(round_)
+    db.session.refresh(item)
+    return AnswerOutcome(recorded=True, result=result, points=points.total)
+
+
+def advance(round_: Round, position: int, now: datetime) -> None:
+    """Move past an answered question; past the last one, the round is finished."""
+    item = current_item(round_)
+    if item is None or item.position != position or item.answered_at is None:
+        return
+    values: dict[str, object] = {"position": Round.position + 1}
+    if position + 1 >= len(round_.items):
+        values["finished_at"] = now
+    db.session.execute(
+        update(Round).where(Round.id == round_.id, Round.position == position).values(**values)
+    )
+    db.session.commit()
+    db.session.refresh(round_)

@@ -1,0 +1,20 @@
+"""Blueprints and error pages."""
+
+from __future__ import annotations
+
+from flask import Flask, render_template
+from werkzeug.exceptions import HTTPException
+
+from . import main, play
+
+
+def _error_page(error: HTTPException) -> tuple[str, int]:
+    code = error.code or 500
+    return render_template("errors/error.html", code=code, error=error), code
+
+
+def register(app: Flask) -> None:
+    """Attach every blueprint and the friendly error pages."""
+    app.register_blueprint(main.bp)
+    app.register_blueprint(play.bp)
+    app.register_error_handler(HTTPException, _error_page)
