@@ -200,7 +200,8 @@ def submit_answer(
     question = question_for(catalog, item)
     choices = _picked_choices(item, picked)
     text = text.strip()
-    gave_up = timed_out and not choices and not text
+    # The card's own countdown posts `timed_out` when the clock ran out: that is a time-out.
+    gave_up = timed_out and round_.mode == Mode.TIMED
     if not choices and not text and not gave_up:
         raise InvalidAnswer(
             "Type your answer first." if question.type == "typed" else "Pick an answer first."

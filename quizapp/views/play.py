@@ -80,7 +80,8 @@ def start() -> Response:
         )
     except rounds.UnknownQuiz:
         abort(404)
-    return see_other(url_for("play.round_page", public_id=round_.public_id))
+    location = url_for("play.round_page", public_id=round_.public_id)
+    return respond_after_post(location, lambda: _card_response(round_))
 
 
 @bp.get("/play/<public_id>")
