@@ -71,8 +71,9 @@
   }
 
   function typing(target) {
-    return target instanceof HTMLElement &&
-      (target.isContentEditable || ["INPUT", "TEXTAREA", "SELECT"].includes(target.tagName));
+    if (!(target instanceof HTMLElement)) return false;
+    if (target.tagName === "INPUT") return !["checkbox", "radio"].includes(target.type);
+    return target.isContentEditable || ["TEXTAREA", "SELECT"].includes(target.tagName);
   }
 
   document.addEventListener("keydown", function (event) {
@@ -86,10 +87,13 @@
         choice.click();
       }
     } else if (event.key === "Enter") {
+      // Enter moves on after feedback, and sends a multi-select once its boxes are ticked.
       const next = card.querySelector('[data-testid="next"]');
-      if (next && event.target !== next) {
+      const submit = card.querySelector('[data-testid="submit-answer"]');
+      const target = next || (card.dataset.type === "multi" ? submit : null);
+      if (target && event.target !== target && !(event.target instanceof HTMLButtonElement)) {
         event.preventDefault();
-        next.click();
+        target.click();
       }
     }
   });
