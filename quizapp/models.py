@@ -26,6 +26,7 @@ class User(UserMixin, db.Model):  # type: ignore[name-defined,misc]
     password_hash: Mapped[str] = mapped_column(String(255))
     is_admin: Mapped[bool] = mapped_column(default=False)
     is_hidden: Mapped[bool] = mapped_column(default=False)
+    session_version: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     rounds: Mapped[list[Round]] = relationship(back_populates="user")
@@ -35,7 +36,11 @@ class Round(db.Model):  # type: ignore[name-defined,misc]
     """One play of a quiz; `position` is the index of the question on screen."""
 
     __tablename__ = "rounds"
-    __table_args__ = (Index("ix_rounds_guest", "guest_id"), Index("ix_rounds_user", "user_id"))
+    __table_args__ = (
+        Index("ix_rounds_guest", "guest_id"),
+        Index("ix_rounds_user", "user_id", "quiz_id", "mode"),
+        Index("ix_rounds_finished", "finished_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     public_id: Mapped[str] = mapped_column(String(32), unique=True)
@@ -50,8 +55,11 @@ class Round(db.Model):  # type: ignore[name-defined,misc]
     correct_count: Mapped[int] = mapped_column(default=0)
     streak: Mapped[int] = mapped_column(default=0)
     best_streak: Mapped[int] = mapped_column(default=0)
+    is_ranked: Mapped[bool] = mapped_column(default=True)
+    flagged_count: Mapped[int] = mapped_column(default=0)
     started_at: Mapped[datetime] = mapped_column(default=utcnow)
     finished_at: Mapped[datetime | None]
+    voided_at: Mapped[datetime | None]
 
     user: Mapped[User | None] = relationship(back_populates="rounds")
     items: Mapped[list[RoundQuestion]] = relationship(
@@ -63,7 +71,10 @@ class RoundQuestion(db.Model):  # type: ignore[name-defined,misc]
     """A question in a round, with the answer once given (answered_at set exactly once)."""
 
     __tablename__ = "round_questions"
-    __table_args__ = (UniqueConstraint("round_id", "position"),)
+    __table_args__ = (
+        UniqueConstraint("round_id", "position"),
+        Index("ix_round_questions_question", "question_id", "answered_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id", ondelete="CASCADE"))
@@ -80,6 +91,7 @@ class RoundQuestion(db.Model):  # type: ignore[name-defined,misc]
     points: Mapped[int] = mapped_column(default=0)
     streak_bonus: Mapped[int] = mapped_column(default=0)
     elapsed_ms: Mapped[int | None]
+    flagged: Mapped[bool] = mapped_column(default=False)
 
     round: Mapped[Round] = relationship(back_populates="items")
 
@@ -103,6 +115,62 @@ class QuestionSnapshot(db.Model):  # type: ignore[name-defined,misc]
     section: Mapped[str] = mapped_column(String(40))
     source_label: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class BestScore(db.Model):  # type: ignore[name-defined,misc]
+    """A player's best ranked round on one quiz and mode, all-time or within one ISO week.
+
+    Maintained when a round finishes, so a board is one indexed range scan whatever the
+    number of rounds and answers stored. `hidden` mirrors the player's flag for the index.
+    """
+
+    __tablename__ = "best_scores"
+    __table_args__ = (
+        UniqueConstraint("period", "quiz_id", "mode", "user_id"),
+        Index("ix_best_scores_board", "period", "quiz_id", "mode", "hidden", "score", "reached_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    period: Mapped[str] = mapped_column(String(10))
+    quiz_id: Mapped[str] = mapped_column(String(40))
+    mode: Mapped[str] = mapped_column(String(10))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id", ondelete="CASCADE"))
+    score: Mapped[int]
+    reached_at: Mapped[datetime]
+    hidden: Mapped[bool] = mapped_column(default=False)
+
+
+class TotalScore(db.Model):  # type: ignore[name-defined,misc]
+    """The sum of a player's bests over every quiz (daily challenges excluded), per period and mode."""
+
+    __tablename__ = "total_scores"
+    __table_args__ = (
+        UniqueConstraint("period", "mode", "user_id"),
+        Index("ix_total_scores_board", "period", "mode", "hidden", "total", "reached_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    period: Mapped[str] = mapped_column(String(10))
+    mode: Mapped[str] = mapped_column(String(10))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    total: Mapped[int]
+    reached_at: Mapped[datetime]
+    hidden: Mapped[bool] = mapped_column(default=False)
+
+
+class AuditEntry(db.Model):  # type: ignore[name-defined,misc]
+    """One admin action: who did what to whom, and when."""
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    admin_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    action: Mapped[str] = mapped_column(String(40))
+    target_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    target_round_id: Mapped[int | None] = mapped_column(ForeignKey("rounds.id"))
+    details: Mapped[str] = mapped_column(Text, default="")
 
 
 @login_manager.user_loader
