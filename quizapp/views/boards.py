@@ -1,0 +1,5 @@
+"""boards pages."""
+
+from flask import Blueprint
+
+bp = Blueprint("boards", __name__)

@@ -1,0 +1,5 @@
+"""daily pages."""
+
+from flask import Blueprint
+
+bp = Blueprint("daily", __name__)

@@ -1,0 +1,5 @@
+"""profile pages."""
+
+from flask import Blueprint
+
+bp = Blueprint("profile", __name__)
