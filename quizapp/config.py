@@ -20,7 +20,12 @@ def defaults(instance_path: str) -> dict[str, Any]:
         "ROUND_SIZE": 10,
         "TIME_LIMIT": 20,
         "RECENT_ROUNDS": 3,
+        "DB_POOL_SIZE": 5,
+        "DB_MAX_OVERFLOW": 5,
+        "SQLITE_BUSY_TIMEOUT_MS": 5000,
         "RATELIMIT_STORAGE_URI": "memory://",
+        "LOGIN_RATE_LIMIT": "10 per minute;50 per hour",
+        "SIGNUP_RATE_LIMIT": "5 per minute;20 per hour",
         "RATELIMIT_HEADERS_ENABLED": True,
         "WTF_CSRF_TIME_LIMIT": None,
     }

@@ -28,8 +28,14 @@ limiter = Limiter(key_func=get_remote_address)
 def init_app(app: Flask) -> None:
     """Bind every extension to the app."""
     from . import models  # noqa: F401  (tables must be known to Flask-Migrate)
+    from .database import engine_options, init_engine
 
+    uri = app.config["SQLALCHEMY_DATABASE_URI"]
+    options = engine_options(uri, app.config) | app.config.get("SQLALCHEMY_ENGINE_OPTIONS", {})
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
     db.init_app(app)
+    with app.app_context():
+        init_engine(app, db.engine)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"

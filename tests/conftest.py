@@ -63,6 +63,17 @@ def _push_request_context() -> Iterator[None]:
     yield
 
 
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    """A test client that pops each request's context when the request ends.
+
+    pytest-flask's own client is used as `with app.test_client()`, which keeps the last
+    request's context pushed; another client's request would then share it, and its
+    database session (and SQLite write lock) would outlive the request.
+    """
+    return app.test_client()
+
+
 def csrf_token(client: FlaskClient) -> str:
     """The CSRF token of the client's session, read from the home page form."""
     match = CSRF_PATTERN.search(client.get("/").get_data(as_text=True))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Flask, render_template
 from werkzeug.exceptions import HTTPException
 
-from . import admin, auth, boards, daily, main, play, profile
+from . import admin, auth, boards, daily, health, main, play, profile
 
 
 def _error_page(error: HTTPException) -> tuple[str, int]:
@@ -15,6 +15,6 @@ def _error_page(error: HTTPException) -> tuple[str, int]:
 
 def register(app: Flask) -> None:
     """Attach every blueprint and the friendly error pages."""
-    for module in (main, play, auth, profile, boards, daily, admin):
+    for module in (main, play, auth, profile, boards, daily, admin, health):
         app.register_blueprint(module.bp)
     app.register_error_handler(HTTPException, _error_page)

@@ -18,6 +18,7 @@ from flask import (
 )
 from flask_login import current_user
 
+from ..database import mark_write
 from ..game.scoring import Mode
 from ..models import Round, utcnow
 from ..services import rounds
@@ -87,6 +88,7 @@ def start() -> Response:
 @bp.get("/play/<public_id>")
 def round_page(public_id: str) -> Response:
     """The question on screen, or its feedback once answered; results when done."""
+    mark_write()  # the first view of a question records when it was served
     return _card_response(_owned_round(public_id))
 
 
