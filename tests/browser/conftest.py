@@ -4,20 +4,12 @@ from __future__ import annotations
 
 import os
 import shutil
-import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-import flask_migrate
 import pytest
-from flask import Flask
-from werkzeug.serving import make_server
-
-from quizapp import create_app
-from quizapp.extensions import db
-from quizapp.services.catalog import get_catalog
-from quizapp.services.snapshots import load_banks
+from live_server import LiveServer, serve_app
 
 CHROMIUM = os.environ.get("QUIZAPP_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -63,27 +55,6 @@ def browser() -> Iterator[Any]:
         chromium.close()
 
 
-class LiveServer:
-    """The app served by werkzeug in a thread, on its own SQLite database."""
-
-    def __init__(self, app: Flask) -> None:
-        self.app = app
-        self.server = make_server("127.0.0.1", 0, app, threaded=True)
-        self.url = f"http://127.0.0.1:{self.server.server_port}"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-
-    def __enter__(self) -> LiveServer:
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.server.shutdown()
-        self.server.server_close()
-        self.thread.join(5)
-        with self.app.app_context():
-            db.engine.dispose()
-
-
 @pytest.fixture
 def serve(tmp_path: Path) -> Iterator[Callable[..., LiveServer]]:
     """Start a server with optional config overrides: `serve(TIME_LIMIT=3)`."""
@@ -91,24 +62,13 @@ def serve(tmp_path: Path) -> Iterator[Callable[..., LiveServer]]:
 
     def start(**config: Any) -> LiveServer:
         url = f"sqlite:///{tmp_path / f'browser{len(servers)}.sqlite'}"
-        app = create_app(
-            {
-                "SECRET_KEY": "browser-tests",
-                "SQLALCHEMY_DATABASE_URI": url,
-                "RATELIMIT_ENABLED": False,
-                **config,
-            }
-        )
-        with app.app_context():
-            flask_migrate.upgrade()
-            load_banks(get_catalog())
-        server = LiveServer(app).__enter__()
-        servers.append(server)
-        return server
+        base = {"SECRET_KEY": "browser-tests", "SQLALCHEMY_DATABASE_URI": url}
+        servers.append(serve_app({**base, "RATELIMIT_ENABLED": False, **config}))
+        return servers[-1]
 
     yield start
     for server in servers:
-        server.__exit__()
+        server.stop()
 
 
 @pytest.hookimpl(wrapper=True)

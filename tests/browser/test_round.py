@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from conftest import LiveServer, new_page
+from conftest import new_page
+from live_server import LiveServer
 from playwright.sync_api import expect
 from sqlalchemy import select, update
 
