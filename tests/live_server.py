@@ -103,3 +103,91 @@ class HttpPlayer:
         for cookie in self.jar:
             twin.jar.set_cookie(cookie)
         return twin
+
+
+class GunicornServer:
+    """The production server (gunicorn.conf.py) as real processes on a free loopback port."""
+
+    def __init__(self, database_url: str, workers: int = 2) -> None:
+        import os
+        import socket
+        import sys
+        from pathlib import Path
+
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            self.port = probe.getsockname()[1]
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.root = Path(__file__).resolve().parent.parent
+        self.command = [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "wsgi:app"]
+        self.env = {
+            **os.environ,
+            "FLASK_SQLALCHEMY_DATABASE_URI": database_url,
+            "FLASK_SECRET_KEY": "gunicorn-tests",
+            "FLASK_PRODUCTION": "true",
+            "FLASK_RATELIMIT_ENABLED": "false",
+            "WEB_CONCURRENCY": str(workers),
+            "BIND": f"127.0.0.1:{self.port}",
+        }
+        self.process: Any = None
+
+    def start(self, timeout: float = 20) -> GunicornServer:
+        """Start the master and wait until /readyz answers 200."""
+        import subprocess
+        import time
+
+        self.process = subprocess.Popen(
+            self.command,
+            cwd=self.root,
+            env=self.env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            try:
+                if HttpPlayer(self.url).get("/readyz").status == 200:
+                    return self
+            except OSError:
+                pass
+            time.sleep(0.1)
+        self.stop()
+        raise RuntimeError("gunicorn did not become ready")
+
+    def worker_pids(self) -> list[int]:
+        """The worker processes' ids (children of the master)."""
+        from pathlib import Path
+
+        pid = self.process.pid
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+        return [int(child) for child in children]
+
+    def kill_worker(self) -> int:
+        """SIGKILL one worker; the master starts a new one."""
+        import os
+        import signal
+
+        victim = self.worker_pids()[0]
+        os.kill(victim, signal.SIGKILL)
+        return victim
+
+    def kill_all(self) -> None:
+        """SIGKILL the master and every worker at once, as a machine crash would."""
+        import os
+        import signal
+
+        for pid in [*self.worker_pids(), self.process.pid]:
+            os.kill(pid, signal.SIGKILL)
+        self.process.wait(10)
+
+    def stop(self) -> None:
+        """Stop gracefully (SIGTERM), then make sure it is gone."""
+        import subprocess
+
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(15)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(5)
