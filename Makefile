@@ -6,7 +6,7 @@ FLASK = $(BIN)/flask --app wsgi
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: install run test lint check-banks coverage clean
+.PHONY: install run serve test lint check-banks coverage clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -20,6 +20,13 @@ run: install
 	$(FLASK) db upgrade
 	$(FLASK) bank load
 	$(FLASK) run --debug --host $(HOST) --port $(PORT)
+
+# Production: gunicorn (gunicorn.conf.py) against DATABASE_URL; needs FLASK_SECRET_KEY.
+serve: install
+	@test -n "$$FLASK_SECRET_KEY" || { echo "Set FLASK_SECRET_KEY (and DATABASE_URL): see README, Production." >&2; exit 1; }
+	FLASK_PRODUCTION=true $(FLASK) db upgrade
+	FLASK_PRODUCTION=true $(FLASK) bank load
+	FLASK_PRODUCTION=true $(BIN)/gunicorn -c gunicorn.conf.py wsgi:app
 
 test: install
 	scripts/test.sh
