@@ -38,7 +38,8 @@ class FieldReader:
             key = key_node.value if isinstance(key_node, ScalarNode) else None
             if not isinstance(key, str) or key not in allowed:
                 expected = ", ".join(sorted(allowed))
-                self.problem(key_node, f"unknown key '{key}' in {what} (allowed: {expected})")
+                shown = str(key) if len(str(key)) <= 40 else str(key)[:40] + "…"
+                self.problem(key_node, f"unknown key '{shown}' in {what} (allowed: {expected})")
             elif key in values:
                 self.problem(key_node, f"duplicate key '{key}' in {what}")
             else:

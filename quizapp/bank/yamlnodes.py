@@ -27,7 +27,12 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        return f"{self.path}:{self.line}: {self.message}"
+        return f"{self.path}:{self.line}: {one_line(self.message)}"
+
+
+def one_line(text: str) -> str:
+    """Escape line breaks and other control characters so a problem stays on one line."""
+    return "".join(char if char.isprintable() or char == " " else repr(char)[1:-1] for char in text)
 
 
 def line_of(node: Node) -> int:

@@ -275,3 +275,9 @@ def test_alias_bomb_is_refused_without_expanding(folder: Path) -> None:
     problems = problems_for(folder, "\n".join(lines) + "\n")
     assert len(problems) == 9 + 8 * 9  # every anchor and every alias, each on its line
     assert all(": YAML anchors" in p or ": YAML aliases" in p for p in problems)
+
+
+def test_a_key_with_a_line_break_stays_on_one_line(folder: Path) -> None:
+    problems = problems_for(folder, GOOD_BANK + '    "two\\nlines": "x"\n')
+    assert any("unknown key 'two\\nlines'" in p for p in problems), problems
+    assert all("\n" not in p for p in problems)
