@@ -28,11 +28,14 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         app.config.from_mapping(test_config)
     if app.config["PRODUCTION"] and app.config["SECRET_KEY"] == DEV_SECRET_KEY:
         raise RuntimeError("Refusing to start in production with the development SECRET_KEY.")
+    if app.config["HTTPS"] is None:
+        app.config["HTTPS"] = app.config["PRODUCTION"]
     os.makedirs(app.instance_path, exist_ok=True)
 
-    from . import cli, extensions, views
+    from . import cli, extensions, security, views
 
     extensions.init_app(app)
+    security.init_app(app)
     views.register(app)
     cli.register(app)
     return app

@@ -77,3 +77,6 @@ def load_command() -> None:
 def register(app: Flask) -> None:
     """Add the command groups to the app."""
     app.cli.add_command(bank_cli)
+    from .cli_users import user_cli
+
+    app.cli.add_command(user_cli)

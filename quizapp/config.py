@@ -23,11 +23,18 @@ def defaults(instance_path: str) -> dict[str, Any]:
         "DB_POOL_SIZE": 5,
         "DB_MAX_OVERFLOW": 5,
         "SQLITE_BUSY_TIMEOUT_MS": 5000,
+        "RATELIMIT_ENABLED": True,  # explicit: Flask-Limiter would inherit a previous app's value
         "RATELIMIT_STORAGE_URI": "memory://",
         "LOGIN_RATE_LIMIT": "10 per minute;50 per hour",
         "SIGNUP_RATE_LIMIT": "5 per minute;20 per hour",
         "RATELIMIT_HEADERS_ENABLED": True,
         "WTF_CSRF_TIME_LIMIT": None,
+        "HTTPS": None,  # None: follows PRODUCTION (Secure cookies, __Host- names, HSTS)
+        "MAX_CONTENT_LENGTH": 64 * 1024,
+        "MAX_FORM_MEMORY_SIZE": 16 * 1024,
+        "START_RATE_LIMIT": "30 per minute;300 per hour",
+        "ANSWER_RATE_LIMIT": "120 per minute",
+        "FAST_ANSWER_FLOOR": 0.8,
     }
 
 

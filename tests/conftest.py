@@ -12,6 +12,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import text
+from user_factory import log_in_as, make_user  # noqa: F401  (re-exported for tests)
 
 from quizapp import create_app
 from quizapp.extensions import db
@@ -85,27 +86,3 @@ def csrf_token(client: FlaskClient) -> str:
 def shipped_questions() -> Path:
     """The questions folder that ships with the app."""
     return Path(__file__).resolve().parent.parent / "questions"
-
-
-def make_user(username: str, password: str = "correct-horse", *, admin: bool = False) -> int:
-    """Create a player (inside an app context) and return their id."""
-    from werkzeug.security import generate_password_hash
-
-    from quizapp.models import User
-
-    user = User(
-        username=username,
-        username_key=username.lower(),
-        password_hash=generate_password_hash(password),
-        is_admin=admin,
-    )
-    db.session.add(user)
-    db.session.commit()
-    return user.id
-
-
-def log_in_as(client: FlaskClient, user_id: int) -> None:
-    """Sign the client's session in as a user, the way Flask-Login stores it."""
-    with client.session_transaction() as session:
-        session["_user_id"] = str(user_id)
-        session["_fresh"] = True

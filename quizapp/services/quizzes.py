@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from ..bank import Catalog, Question
 from .catalog import MIXED_ID
@@ -36,5 +37,11 @@ def quiz_title(catalog: Catalog, quiz_id: str) -> str:
     """The quiz's display title (the id itself for a quiz no longer shipped)."""
     if quiz_id == MIXED_ID:
         return "Mixed"
+    if quiz_id.startswith("daily-"):
+        try:
+            day = date.fromisoformat(quiz_id.removeprefix("daily-"))
+        except ValueError:
+            return quiz_id
+        return f"Daily challenge · {day.day} {day:%b %Y}"
     bank = catalog.bank(quiz_id)
     return bank.title if bank else quiz_id

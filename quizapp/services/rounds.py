@@ -11,12 +11,13 @@ from typing import Any
 
 from sqlalchemy import CursorResult, case, select, update
 
-from ..bank import Catalog, Question
+from ..bank import Catalog, Question, QuestionType
 from ..extensions import db
 from ..game.grading import WRONG, grade
 from ..game.rounds import draw_round, shuffle_choices
 from ..game.scoring import TIMED_OUT, Mode, Points, is_timed_out, score_answer
 from ..models import QuestionSnapshot, Round, RoundQuestion
+from . import boards
 from .quizzes import quiz_pool
 from .snapshots import ensure_snapshots, question_from_snapshot
 
@@ -66,14 +67,20 @@ def start_round(
     recent_rounds: int,
     rng: random.Random,
     now: datetime,
+    *,
+    seed: int | None = None,
+    avoid_recent: bool = True,
+    is_ranked: bool = True,
+    draw_from: str | None = None,
 ) -> Round:
-    """Draw and store a new round for the player."""
-    pool = quiz_pool(catalog, quiz_id)
+    """Draw and store a new round for the player (a fixed `seed` and pool for a shared round)."""
+    pool = quiz_pool(catalog, draw_from or quiz_id)
     if pool is None:
         raise UnknownQuiz(quiz_id)
-    seed = rng.getrandbits(63)
+    seed = rng.getrandbits(63) if seed is None else seed
     draw_rng = random.Random(seed)
-    questions = draw_round(pool, size, draw_rng, recent_question_ids(player, recent_rounds))
+    recent = recent_question_ids(player, recent_rounds) if avoid_recent else set()
+    questions = draw_round(pool, size, draw_rng, recent)
     round_ = Round(
         public_id=secrets.token_urlsafe(12),
         user_id=player.user_id,
@@ -82,6 +89,7 @@ def start_round(
         mode=str(mode),
         seed=seed,
         size=len(questions),
+        is_ranked=is_ranked,
         started_at=now,
     )
     round_.items = [
@@ -182,6 +190,9 @@ def _points_for(
     return result, graded.fraction, points
 
 
+MAX_ANSWER_LENGTH = 200
+
+
 def submit_answer(
     catalog: Catalog,
     round_: Round,
@@ -190,24 +201,34 @@ def submit_answer(
     text: str,
     timed_out: bool,
     now: datetime,
+    fast_floor: float = 0.0,
 ) -> AnswerOutcome:
-    """Grade and store the answer to the question on screen, exactly once."""
+    """Grade and store the answer to the question on screen, exactly once.
+
+    An answer that arrives less than `fast_floor` seconds after the question was served is
+    faster than anyone can read it: it is scored as usual but flagged for the admins.
+    """
     item = current_item(round_)
     if item is None or item.position != position or item.answered_at is not None:
         return AnswerOutcome(recorded=False)
     if item.served_at is None:
         return AnswerOutcome(recorded=False)
     question = question_for(catalog, item)
-    choices = _picked_choices(item, picked)
-    text = text.strip()
+    # A typed question takes text only, the others choices only: stray fields are ignored.
+    typed = question.type is QuestionType.TYPED
+    choices = [] if typed else _picked_choices(item, picked)
+    text = text.strip() if typed else ""
+    if len(text) > MAX_ANSWER_LENGTH:
+        raise InvalidAnswer(f"That answer is too long: {MAX_ANSWER_LENGTH} characters at most.")
+    if not typed and len(picked) > len(item.choice_order):
+        raise InvalidAnswer("That choice is not part of this question.")
     # The card's own countdown posts `timed_out` when the clock ran out: that is a time-out.
     gave_up = timed_out and round_.mode == Mode.TIMED
     if not choices and not text and not gave_up:
-        raise InvalidAnswer(
-            "Type your answer first." if question.type == "typed" else "Pick an answer first."
-        )
+        raise InvalidAnswer("Type your answer first." if typed else "Pick an answer first.")
     elapsed = max((now - item.served_at).total_seconds(), 0.0)
     result, fraction, points = _points_for(round_, item, question, choices, text, gave_up, elapsed)
+    flagged = result != "timeout" and elapsed < fast_floor
     claimed: CursorResult[Any] = db.session.execute(  # type: ignore[assignment]
         update(RoundQuestion)
         .where(RoundQuestion.id == item.id, RoundQuestion.answered_at.is_(None))
@@ -219,6 +240,7 @@ def submit_answer(
             streak_bonus=points.streak_bonus,
             elapsed_ms=int(elapsed * 1000),
             response={"picked": choices, "text": text},
+            flagged=flagged,
         )
     )
     if claimed.rowcount != 1:  # another request answered it first
@@ -230,6 +252,7 @@ def submit_answer(
         .values(
             score=Round.score + points.total,
             correct_count=Round.correct_count + (1 if result == "correct" else 0),
+            flagged_count=Round.flagged_count + (1 if flagged else 0),
             streak=points.streak,
             best_streak=case(
                 (Round.best_streak < points.streak, points.streak), else_=Round.best_streak
@@ -250,8 +273,11 @@ def advance(round_: Round, position: int, now: datetime) -> None:
     values: dict[str, object] = {"position": Round.position + 1}
     if position + 1 >= len(round_.items):
         values["finished_at"] = now
-    db.session.execute(
+    moved: CursorResult[Any] = db.session.execute(  # type: ignore[assignment]
         update(Round).where(Round.id == round_.id, Round.position == position).values(**values)
     )
+    # Only the request that actually finished the round updates the boards, in its transaction.
+    if "finished_at" in values and moved.rowcount == 1:
+        boards.record_finished_round(round_, now)
     db.session.commit()
     db.session.refresh(round_)

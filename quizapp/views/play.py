@@ -19,6 +19,7 @@ from flask import (
 from flask_login import current_user
 
 from ..database import mark_write
+from ..extensions import limiter
 from ..game.scoring import Mode
 from ..models import Round, utcnow
 from ..services import rounds
@@ -61,6 +62,7 @@ def _card_response(round_: Round, error: str | None = None, status: int = 200) -
 
 
 @bp.post("/play")
+@limiter.limit(lambda: current_app.config["START_RATE_LIMIT"])
 def start() -> Response:
     """Start a round of the chosen quiz in the chosen mode (remembered for next time)."""
     mode = Mode.RELAXED if request.form.get("mode") == "relaxed" else Mode.TIMED
@@ -93,6 +95,7 @@ def round_page(public_id: str) -> Response:
 
 
 @bp.post("/play/<public_id>/answer")
+@limiter.limit(lambda: current_app.config["ANSWER_RATE_LIMIT"])
 def answer(public_id: str) -> Response:
     """Grade the answer once; a repeat or stale form just shows the current state."""
     round_ = _owned_round(public_id)
@@ -103,9 +106,10 @@ def answer(public_id: str) -> Response:
             round_,
             _position(),
             request.form.getlist("choice"),
-            request.form.get("text", "")[:200],
+            request.form.get("text", ""),
             request.form.get("timeout") == "1",
             utcnow(),
+            fast_floor=current_app.config["FAST_ANSWER_FLOOR"],
         )
     except rounds.InvalidAnswer as problem:
         return _card_response(round_, error=str(problem))

@@ -221,7 +221,8 @@ def test_a_small_bank_gives_a_short_round(app: Flask, player: Player) -> None:
 def test_an_answer_after_the_limit_and_grace_times_out(player: Player) -> None:
     player.start(mode="timed")
     player.client.get(player.url)
-    player.age_question(23)  # 20 s limit + 2 s grace, plus one
+    limit = player.item(0).time_limit or 0  # 20 s, or the question's own limit
+    player.age_question(limit + 3)  # past the limit and the 2 s grace
     html = player.answer(player.right_answer(), "htmx").get_data(as_text=True)
     assert 'data-result="timeout"' in html and "Time's up" in html
     assert player.item(0).points == 0 and player.round().score == 0
@@ -230,7 +231,8 @@ def test_an_answer_after_the_limit_and_grace_times_out(player: Player) -> None:
 def test_an_answer_inside_the_grace_still_scores_half(player: Player) -> None:
     player.start(mode="timed")
     player.client.get(player.url)
-    player.age_question(21)
+    limit = player.item(0).time_limit or 0
+    player.age_question(limit + 0.2)  # past the limit, 1.8 s inside the 2 s grace
     player.answer(player.right_answer())
     item = player.item(0)
     assert item.result == "correct"
