@@ -8,7 +8,13 @@ from typing import Any
 
 from flask import Flask
 
-from .config import DEV_SECRET_KEY, PROJECT_ROOT, database_url_from_env, defaults
+from .config import (
+    DEV_SECRET_KEY,
+    PROJECT_ROOT,
+    database_url_from_env,
+    defaults,
+    secure_cookies,
+)
 
 
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
@@ -30,6 +36,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         raise RuntimeError("Refusing to start in production with the development SECRET_KEY.")
     if app.config["HTTPS"] is None:
         app.config["HTTPS"] = app.config["PRODUCTION"]
+    secure_cookies(app.config)
     os.makedirs(app.instance_path, exist_ok=True)
 
     from . import cli, extensions, security, views

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +31,13 @@ def defaults(instance_path: str) -> dict[str, Any]:
         "RATELIMIT_HEADERS_ENABLED": True,
         "WTF_CSRF_TIME_LIMIT": None,
         "HTTPS": None,  # None: follows PRODUCTION (Secure cookies, __Host- names, HSTS)
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_HTTPONLY": True,
+        "PERMANENT_SESSION_LIFETIME": timedelta(days=14),
+        "REMEMBER_COOKIE_DURATION": timedelta(days=30),
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "ADMIN_IDLE_MINUTES": 15,
         "MAX_CONTENT_LENGTH": 64 * 1024,
         "MAX_FORM_MEMORY_SIZE": 16 * 1024,
         "START_RATE_LIMIT": "30 per minute;300 per hour",
@@ -47,3 +55,12 @@ def database_url_from_env(environ: dict[str, str]) -> str | None:
         if url.startswith(prefix):
             return "postgresql+psycopg://" + url[len(prefix) :]
     return url
+
+
+def secure_cookies(config: dict[str, Any]) -> None:
+    """Over HTTPS: Secure cookies with the __Host- prefix (no Domain, Path=/)."""
+    if config["HTTPS"]:
+        config["SESSION_COOKIE_SECURE"] = True
+        config["SESSION_COOKIE_NAME"] = "__Host-session"
+        config["REMEMBER_COOKIE_SECURE"] = True
+        config["REMEMBER_COOKIE_NAME"] = "__Host-remember"

@@ -29,6 +29,18 @@ def mark_write() -> None:
     g.db_write = True
 
 
+def upgrade_to_write() -> None:
+    """End the current read transaction; the next one takes the write lock (on SQLite).
+
+    For a GET that finds out it must write: SQLite refuses to turn a read transaction whose
+    snapshot is stale into a write one, so the read ends first.
+    """
+    from .extensions import db
+
+    db.session.rollback()
+    mark_write()
+
+
 def _wants_write_lock() -> bool:
     if not has_request_context():
         return False

@@ -17,9 +17,27 @@ class Base(DeclarativeBase):
     pass
 
 
-db = SQLAlchemy(model_class=Base)
+# Objects stay loaded after a commit: a request commits once and then renders what it wrote,
+# so expiring everything would only cost a reload of each object.
+db = SQLAlchemy(model_class=Base, session_options={"expire_on_commit": False})
 migrate = Migrate()
-login_manager = LoginManager()
+
+
+class GuestFriendlyLoginManager(LoginManager):  # type: ignore[misc]
+    """Flask-Login with "strong" session protection applied to signed-in sessions only.
+
+    Flask-Login checks every non-empty session, so each guest response (a guest's session
+    holds their guest id) would rewrite the session and clear the remember cookie.
+    """
+
+    def _session_protection_failed(self) -> bool:
+        from flask import session
+
+        return "_user_id" in session and bool(super()._session_protection_failed())
+
+
+login_manager = GuestFriendlyLoginManager()
+login_manager.session_protection = "strong"
 csrf = CSRFProtect()
 htmx = Htmx()
 limiter = Limiter(key_func=get_remote_address)
@@ -40,6 +58,8 @@ def init_app(app: Flask) -> None:
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.login_message = "Please log in to see that page."
+    login_manager.refresh_view = "auth.login"
+    login_manager.needs_refresh_message = "Please log in again to continue."
     csrf.init_app(app)
     htmx.init_app(app)
     limiter.init_app(app)

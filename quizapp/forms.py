@@ -55,3 +55,20 @@ class LoginForm(FlaskForm):  # type: ignore[misc]
     )
     password = PasswordField("Password", validators=[DataRequired("Enter your password.")])
     remember = BooleanField("Remember me on this device")
+
+
+class ChangePasswordForm(FlaskForm):  # type: ignore[misc]
+    current = PasswordField(
+        "Current password", validators=[DataRequired("Enter your current password.")]
+    )
+    password = PasswordField(
+        "New password",
+        validators=[DataRequired("Choose a new password."), _rule(password_problem)],
+    )
+    confirm = PasswordField(
+        "New password again",
+        validators=[
+            DataRequired("Type the new password again."),
+            EqualTo("password", "The two passwords don't match."),
+        ],
+    )

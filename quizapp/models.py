@@ -31,6 +31,11 @@ class User(UserMixin, db.Model):  # type: ignore[name-defined,misc]
 
     rounds: Mapped[list[Round]] = relationship(back_populates="user")
 
+    def get_id(self) -> str:
+        """The id Flask-Login keeps in the session and the remember cookie, with the session
+        version: bumping the version (log out everywhere, new password) voids every old one."""
+        return f"{self.id}:{self.session_version}"
+
 
 class Round(db.Model):  # type: ignore[name-defined,misc]
     """One play of a quiz; `position` is the index of the question on screen."""
@@ -142,7 +147,7 @@ class BestScore(db.Model):  # type: ignore[name-defined,misc]
 
 
 class TotalScore(db.Model):  # type: ignore[name-defined,misc]
-    """The sum of a player's bests over every quiz (daily challenges excluded), per period and mode."""
+    """A player's bests summed over every quiz (dailies excluded), per period and mode."""
 
     __tablename__ = "total_scores"
     __table_args__ = (
@@ -175,5 +180,9 @@ class AuditEntry(db.Model):  # type: ignore[name-defined,misc]
 
 @login_manager.user_loader
 def load_user(user_id: str) -> User | None:
-    """The signed-in user for Flask-Login, or None for an unknown id."""
-    return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+    """The signed-in user for Flask-Login; None for an unknown id or an outdated version."""
+    number, _, version = user_id.partition(":")
+    if not number.isdigit() or not version.isdigit():
+        return None
+    user = db.session.get(User, int(number))
+    return user if user is not None and user.session_version == int(version) else None

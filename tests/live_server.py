@@ -125,6 +125,7 @@ class GunicornServer:
             "FLASK_SQLALCHEMY_DATABASE_URI": database_url,
             "FLASK_SECRET_KEY": "gunicorn-tests",
             "FLASK_PRODUCTION": "true",
+            "FLASK_HTTPS": "false",  # plain HTTP on loopback: no Secure cookies
             "FLASK_RATELIMIT_ENABLED": "false",
             "WEB_CONCURRENCY": str(workers),
             "BIND": f"127.0.0.1:{self.port}",

@@ -178,3 +178,31 @@ def set_admin(username: str, is_admin: bool) -> AdminChanged:
     user.is_admin = is_admin
     db.session.commit()
     return AdminChanged(user.username, is_admin, changed)
+
+
+class WrongPassword(Exception):
+    """The current password given to change it was wrong."""
+
+
+def log_out_everywhere(user_id: int) -> None:
+    """Void every session and remember cookie of the player by bumping their session version."""
+    db.session.execute(
+        update(User).where(User.id == user_id).values(session_version=User.session_version + 1)
+    )
+    db.session.commit()
+
+
+def change_password(user_id: int, current: str, new: str) -> User:
+    """Set a new password after checking the current one; every other session is voided."""
+    user = db.session.get(User, user_id)
+    if user is None:
+        raise UnknownUser(str(user_id))
+    if len(current) > PASSWORD_MAX or not check_password_hash(user.password_hash, current):
+        raise WrongPassword(user.username)
+    problem = password_problem(new)
+    if problem:
+        raise InvalidAccount(problem)
+    user.password_hash = generate_password_hash(new)
+    user.session_version += 1
+    db.session.commit()
+    return user

@@ -290,3 +290,68 @@ def audit_page(number: int, per_page: int = PER_PAGE) -> Page[AuditRow]:
         for entry, admin_name, target_name in rows
     )
     return Page(items, number, pages, total)
+
+
+SUSPICIOUS_FLAGS = 3  # flagged (too fast) answers that put a round on the suspicious list
+
+
+@dataclass(frozen=True, slots=True)
+class SuspiciousRound:
+    round: RoundRow
+    username: str | None
+    flagged: int
+
+
+@dataclass(frozen=True, slots=True)
+class RoundVoided:
+    """The outcome of voiding; `changed` is False when the round already was void."""
+
+    round_id: int
+    changed: bool
+
+
+def suspicious_rounds(catalog: Catalog, number: int) -> Page[SuspiciousRound]:
+    """Rounds with several answers faster than anyone can read, not voided yet, newest first."""
+    query = (
+        select(Round)
+        .where(Round.flagged_count >= SUSPICIOUS_FLAGS, Round.voided_at.is_(None))
+        .order_by(Round.id.desc())
+    )
+    rows, number, pages, total = _paginate(query, number, PER_PAGE)
+    items = tuple(
+        SuspiciousRound(
+            _round_row(catalog, round_),
+            round_.user.username if round_.user is not None else None,
+            round_.flagged_count,
+        )
+        for (round_,) in rows
+    )
+    return Page(items, number, pages, total)
+
+
+def void_round(admin_id: int, round_id: int, now: datetime) -> RoundVoided:
+    """Void a round: its points leave every leaderboard; the action is audit-logged."""
+    round_ = db.session.get(Round, round_id)
+    if round_ is None:
+        raise RoundNotFound(round_id)
+    flipped: CursorResult[Any] = db.session.execute(  # type: ignore[assignment]
+        update(Round).where(Round.id == round_id, Round.voided_at.is_(None)).values(voided_at=now)
+    )
+    if flipped.rowcount != 1:
+        db.session.rollback()
+        return RoundVoided(round_id, changed=False)
+    if round_.user_id is not None:
+        boards.rebuild_user(round_.user_id)
+    details = f"round {round_id} ({round_.quiz_id}, {round_.mode}, {round_.score} points) voided"
+    db.session.add(
+        AuditEntry(
+            at=now,
+            admin_id=admin_id,
+            action="void_round",
+            target_user_id=round_.user_id,
+            target_round_id=round_id,
+            details=details,
+        )
+    )
+    db.session.commit()
+    return RoundVoided(round_id, changed=True)

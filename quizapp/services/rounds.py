@@ -259,9 +259,8 @@ def submit_answer(
             ),
         )
     )
+    # The ORM-enabled UPDATEs above already brought round_ and item up to date in this session.
     db.session.commit()
-    db.session.refresh(round_)
-    db.session.refresh(item)
     return AnswerOutcome(recorded=True, result=result, points=points.total)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -14,8 +15,10 @@ from flask import (
     flash,
     get_flashed_messages,
     make_response,
+    redirect,
     render_template,
     request,
+    session,
     stream_with_context,
     url_for,
 )
@@ -26,7 +29,7 @@ from ..services import admin, charts, exports, stats
 from ..services import boards as leaderboards
 from ..services.catalog import get_catalog
 from ..services.quizzes import quiz_cards
-from .htmx import is_htmx, page_or_fragment, respond_after_post
+from .htmx import is_htmx, page_or_fragment, respond_after_post, see_other
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 BOARD_LIMIT = 50
@@ -81,6 +84,18 @@ def admins_only() -> Response | None:
         return current_app.login_manager.unauthorized()  # type: ignore[attr-defined]
     if not current_user.is_admin:
         abort(403, description="This part of the site is for admins only.")
+    return _fresh_enough()
+
+
+def _fresh_enough() -> Response | None:
+    """After ADMIN_IDLE_MINUTES without admin activity (or a remember-me visit), log in again."""
+    now = int(time.time())
+    idle = current_app.config["ADMIN_IDLE_MINUTES"] * 60
+    if now - int(session.get("active_at", 0)) > idle:
+        flash("For your safety, please log in again to use the admin pages.")
+        target = request.full_path if request.method == "GET" else url_for("admin.index")
+        return redirect(url_for("auth.login", next=target.rstrip("?"), reauth=1))
+    session["active_at"] = now
     return None
 
 
@@ -162,6 +177,29 @@ def round_detail(round_id: int) -> str:
     except admin.RoundNotFound:
         abort(404)
     return render_template("admin/round.html", detail=detail)
+
+
+@bp.post("/rounds/<int:round_id>/void")
+def void(round_id: int) -> Response:
+    """Void a round: its points leave every leaderboard (audit-logged)."""
+    try:
+        outcome = admin.void_round(current_user.id, round_id, utcnow())
+    except admin.RoundNotFound:
+        abort(404)
+    detail = admin.round_detail(get_catalog(), round_id)
+    if not is_htmx():
+        flash("Round voided." if outcome.changed else "That round was already void.")
+        return see_other(url_for("admin.round_detail", round_id=round_id))
+    return page_or_fragment(
+        "admin/round.html", "admin/_void.html", detail=detail, voided_now=outcome.changed
+    )
+
+
+@bp.get("/suspicious")
+def suspicious() -> str:
+    """Rounds with several answers faster than anyone can read, for a human to judge."""
+    page = admin.suspicious_rounds(get_catalog(), _page())
+    return render_template("admin/suspicious.html", page=page, threshold=admin.SUSPICIOUS_FLAGS)
 
 
 @bp.get("/audit")

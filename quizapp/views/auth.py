@@ -10,6 +10,7 @@ from flask import (
     Blueprint,
     Response,
     current_app,
+    flash,
     get_flashed_messages,
     make_response,
     redirect,
@@ -18,11 +19,11 @@ from flask import (
     session,
     url_for,
 )
-from flask_login import current_user, login_user, logout_user
+from flask_login import current_user, login_required, login_user, logout_user, user_logged_in
 from werkzeug.exceptions import TooManyRequests
 
 from ..extensions import limiter
-from ..forms import LoginForm, SignupForm
+from ..forms import ChangePasswordForm, LoginForm, SignupForm
 from ..models import User, utcnow
 from ..services import accounts
 from .htmx import is_htmx, page_or_fragment, see_other
@@ -83,7 +84,8 @@ def signup() -> Response:
 @limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], methods=["POST"])
 def login() -> Response:
     """Log in; "remember me" keeps the player signed in after the browser closes."""
-    if current_user.is_authenticated and request.method == "GET":
+    # ?reauth=1: a signed-in admin must log in again after being idle (see views/admin.py).
+    if current_user.is_authenticated and request.method == "GET" and not request.args.get("reauth"):
         return redirect(_next_param() or url_for("main.home"))
     form = LoginForm()
     if form.validate_on_submit():
@@ -102,6 +104,40 @@ def logout() -> Response:
     logout_user()
     session["guest_id"] = secrets.token_urlsafe(16)
     return see_other(url_for("main.home"))
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@login_required
+def change_password() -> Response:
+    """Change the password; other devices are logged out, this one stays signed in."""
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        try:
+            user = accounts.change_password(current_user.id, form.current.data, form.password.data)
+        except accounts.WrongPassword:
+            form.current.errors.append("That is not your current password.")
+        else:
+            login_user(user)  # the new session version keeps this browser signed in
+            flash("Your password is changed. Other devices have been logged out.")
+            return see_other(url_for("profile.me"))
+    return make_response(render_template("account/password.html", form=form))
+
+
+@bp.post("/account/logout-everywhere")
+@login_required
+def logout_everywhere() -> Response:
+    """Void every session and remember-me cookie of this account, this one included."""
+    accounts.log_out_everywhere(current_user.id)
+    logout_user()
+    session["guest_id"] = secrets.token_urlsafe(16)
+    flash("You are logged out on every device.")
+    return see_other(url_for("auth.login"))
+
+
+@user_logged_in.connect
+def _mark_active(sender: object, user: User) -> None:
+    """Remember when the player last proved who they are (admin pages want it recent)."""
+    session["active_at"] = int(time.time())
 
 
 def _wait_words() -> str:

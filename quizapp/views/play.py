@@ -18,7 +18,7 @@ from flask import (
 )
 from flask_login import current_user
 
-from ..database import mark_write
+from ..database import upgrade_to_write
 from ..extensions import limiter
 from ..game.scoring import Mode
 from ..models import Round, utcnow
@@ -90,8 +90,11 @@ def start() -> Response:
 @bp.get("/play/<public_id>")
 def round_page(public_id: str) -> Response:
     """The question on screen, or its feedback once answered; results when done."""
-    mark_write()  # the first view of a question records when it was served
-    return _card_response(_owned_round(public_id))
+    round_ = _owned_round(public_id)
+    item = rounds.current_item(round_)
+    if item is not None and item.served_at is None:
+        upgrade_to_write()  # the first view of a question records when it was served
+    return _card_response(round_)
 
 
 @bp.post("/play/<public_id>/answer")

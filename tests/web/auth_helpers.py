@@ -10,6 +10,7 @@ from datetime import datetime
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
+from user_factory import log_in_as  # noqa: F401
 from werkzeug.security import generate_password_hash
 from werkzeug.test import TestResponse
 
@@ -135,10 +136,3 @@ def add_round(
         db.session.add(round_)
         db.session.commit()
         return str(round_.public_id)
-
-
-def log_in_as(client: FlaskClient, user_id: int) -> None:
-    """Sign the client's session in as a user, the way Flask-Login stores it."""
-    with client.session_transaction() as session:
-        session["_user_id"] = str(user_id)
-        session["_fresh"] = True

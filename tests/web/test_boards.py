@@ -9,6 +9,7 @@ from datetime import timedelta
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from user_factory import log_in_as
 from web_helpers import VARIANT_HEADERS, Player
 
 from quizapp.extensions import db
@@ -16,13 +17,6 @@ from quizapp.models import Round, User, utcnow
 from quizapp.services import boards
 
 ROW = re.compile(r'data-testid="leaderboard-row" data-rank="(\d+)".*?class="player">([^<]+)<', re.S)
-
-
-def log_in_as(client: FlaskClient, user_id: int) -> None:
-    """Sign the client in as a user, the way Flask-Login keeps it in the session."""
-    with client.session_transaction() as session:
-        session["_user_id"] = str(user_id)
-        session["_fresh"] = True
 
 
 def add_player(name: str, *scores: int, quiz: str = "social-media", mode: str = "timed") -> int:

@@ -9,6 +9,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
+from user_factory import log_in_as
 from web_helpers import Player
 from werkzeug.test import TestResponse
 
@@ -18,13 +19,6 @@ from quizapp.models import Round, RoundQuestion, User, utcnow
 from quizapp.services import boards, daily, rounds
 from quizapp.services.catalog import get_catalog
 from quizapp.services.quizzes import quiz_title
-
-
-def log_in_as(client: FlaskClient, user_id: int) -> None:
-    """Sign the client in as a user, the way Flask-Login keeps it in the session."""
-    with client.session_transaction() as session:
-        session["_user_id"] = str(user_id)
-        session["_fresh"] = True
 
 
 def today_id() -> str:
