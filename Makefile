@@ -45,3 +45,13 @@ coverage: install
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache .ruff_cache .mypy_cache
+
+# Load benchmark (bench/load.py): gunicorn with the production config under wrk, on SQLite and
+# then PostgreSQL; about 3 minutes. As root, installs wrk from Debian when it is missing.
+# Options go in BENCH_ARGS, e.g. `make bench BENCH_ARGS="--duration 5"`.
+.PHONY: bench
+bench: install
+	@command -v wrk >/dev/null 2>&1 || [ "$$(id -u)" != 0 ] || \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y wrk || \
+		{ apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y wrk; }
+	$(BIN)/python bench/load.py $(BENCH_ARGS)
