@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import flask_migrate
@@ -56,6 +56,22 @@ def app(database_url: str) -> Iterator[Flask]:
             db.session.execute(table.delete())
         db.session.commit()
         db.engine.dispose()
+
+
+@pytest.fixture
+def make_app(database_url: str) -> Iterator[Callable[..., Flask]]:
+    """Build extra apps on the session database (`make_app(PRODUCTION=True)`); their
+    connections are closed afterwards."""
+    made: list[Flask] = []
+
+    def build(**config: object) -> Flask:
+        made.append(create_app({**base_config(database_url), "TESTING": True, **config}))
+        return made[-1]
+
+    yield build
+    for extra in made:
+        with extra.app_context():
+            db.engine.dispose()
 
 
 @pytest.fixture

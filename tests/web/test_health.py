@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 from flask import Flask
@@ -31,11 +32,9 @@ def test_readyz_is_503_when_the_banks_are_broken(app: Flask, tmp_path: Path) -> 
     assert response.json["database"] == "ok"
 
 
-def test_readyz_is_503_when_the_database_is_unreachable(tmp_path: Path) -> None:
-    from quizapp import create_app
-
+def test_readyz_is_503_when_the_database_is_unreachable(make_app: Callable[..., Flask]) -> None:
     url = "postgresql+psycopg://nobody@127.0.0.1:1/none?connect_timeout=1"
-    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url})
+    app = make_app(SQLALCHEMY_DATABASE_URI=url)
     response = app.test_client().get("/readyz")
     assert response.status_code == 503
     assert response.json["database"].startswith("error: ")

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from web_helpers import Player
-
-from quizapp import create_app
 
 
 @pytest.fixture
@@ -83,15 +83,8 @@ def test_a_huge_request_body_gets_a_friendly_413(client: FlaskClient) -> None:
     assert "Back to the quizzes" in response.get_data(as_text=True)
 
 
-def test_starting_rounds_is_rate_limited(database_url: str) -> None:
-    app = create_app(
-        {
-            "TESTING": True,
-            "SECRET_KEY": "limits",
-            "SQLALCHEMY_DATABASE_URI": database_url,
-            "START_RATE_LIMIT": "3 per minute",
-        }
-    )
+def test_starting_rounds_is_rate_limited(make_app: Callable[..., Flask]) -> None:
+    app = make_app(RATELIMIT_ENABLED=True, START_RATE_LIMIT="3 per minute")
     player = Player(app, app.test_client())
     statuses = [player.start(quiz="faq-2024").status_code for _ in range(3)]
     assert statuses == [303, 303, 303]

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from quizapp import create_app
 from quizapp.security import CONTENT_SECURITY_POLICY
 
 EXPECTED = {
@@ -33,10 +34,8 @@ def test_headers_on_pages_errors_probes_and_static_files(client: FlaskClient, pa
         assert "Strict-Transport-Security" not in response.headers
 
 
-def test_hsts_only_over_https(database_url: str) -> None:
-    app = create_app(
-        {"SECRET_KEY": "prod", "PRODUCTION": True, "SQLALCHEMY_DATABASE_URI": database_url}
-    )
+def test_hsts_only_over_https(make_app: Callable[..., Flask]) -> None:
+    app = make_app(SECRET_KEY="prod", PRODUCTION=True)
     assert app.config["HTTPS"] is True
     response = app.test_client().get("/healthz")
     assert response.headers["Strict-Transport-Security"].startswith("max-age=63072000")

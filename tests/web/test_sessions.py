@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import time
+from collections.abc import Callable
 from typing import Any
 
 import itsdangerous.timed
@@ -12,7 +13,6 @@ from flask import Flask
 from flask.testing import FlaskClient
 from user_factory import log_in_as, make_user
 
-from quizapp import create_app
 from quizapp.extensions import db
 from quizapp.models import User
 
@@ -52,16 +52,9 @@ def cookie_header(response: Any, name: str) -> str:
 
 
 def test_production_cookies_are_secure_httponly_lax_and_host_prefixed(
-    database_url: str, mina: int
+    make_app: Callable[..., Flask], mina: int
 ) -> None:
-    app = create_app(
-        {
-            "SECRET_KEY": "prod-secret",
-            "PRODUCTION": True,
-            "SQLALCHEMY_DATABASE_URI": database_url,
-            "RATELIMIT_ENABLED": False,
-        }
-    )
+    app = make_app(SECRET_KEY="prod-secret", PRODUCTION=True, TESTING=False)
     client = app.test_client()
     response = log_in(client, "mina", remember=True)
     assert response.status_code == 303
