@@ -108,7 +108,9 @@ class HttpPlayer:
 class GunicornServer:
     """The production server (gunicorn.conf.py) as real processes on a free loopback port."""
 
-    def __init__(self, database_url: str, workers: int = 2) -> None:
+    def __init__(
+        self, database_url: str, workers: int = 2, env: dict[str, str] | None = None
+    ) -> None:
         import os
         import socket
         import sys
@@ -129,6 +131,7 @@ class GunicornServer:
             "FLASK_RATELIMIT_ENABLED": "false",
             "WEB_CONCURRENCY": str(workers),
             "BIND": f"127.0.0.1:{self.port}",
+            **(env or {}),
         }
         self.process: Any = None
 
