@@ -10,13 +10,8 @@ import pytest
 import redis
 from flask import Flask
 from live_server import GunicornServer, HttpPlayer
-from sqlalchemy import select
+from test_answers import right_answer
 from user_factory import make_user
-
-from quizapp.bank import QuestionType
-from quizapp.extensions import db
-from quizapp.models import Round
-from quizapp.services.catalog import get_catalog
 
 REDIS_URL = os.environ.get("QUIZAPP_TEST_REDIS_URL", "redis://127.0.0.1:6379")
 
@@ -47,18 +42,6 @@ def pair(app: Flask, database_url: str) -> Iterator[tuple[GunicornServer, Gunico
     second.stop()
 
 
-def answer_for(app: Flask, public_id: str) -> dict[str, object]:
-    with app.app_context():
-        round_ = db.session.scalar(select(Round).where(Round.public_id == public_id))
-        assert round_ is not None
-        item = round_.items[round_.position]
-        question = get_catalog().questions[item.question_id]
-        if question.type is QuestionType.TYPED:
-            return {"position": item.position, "text": question.accepted[0]}
-        picks = [str(i) for i, c in enumerate(item.choice_order) if c in question.correct]
-        return {"position": item.position, "choice": picks}
-
-
 def test_a_round_started_on_one_server_finishes_on_the_other(
     app: Flask, pair: tuple[GunicornServer, GunicornServer]
 ) -> None:
@@ -74,7 +57,7 @@ def test_a_round_started_on_one_server_finishes_on_the_other(
         server = on_first if position % 2 else on_second  # alternate between the two
         assert server.get(f"/play/{public_id}").status == 200
         assert (
-            server.post(f"/play/{public_id}/answer", answer_for(app, public_id), token).status
+            server.post(f"/play/{public_id}/answer", right_answer(app, public_id), token).status
             == 303
         )
         assert server.post(f"/play/{public_id}/next", {"position": position}, token).status == 303
