@@ -127,7 +127,7 @@ def test_a_whole_round_by_keyboard_only(serve: Any, page: Any) -> None:
     start(page, server, "mixed", "relaxed")
     for number in range(1, 11):
         expect(page.get_by_test_id("progress")).to_have_text(f"{number} / 10")
-        page.wait_for_function("document.activeElement && document.activeElement.id === 'card'")
+        expect(page.locator("#card")).to_be_focused()
         item, question = current_question(server, page)
         if question.type is QuestionType.TYPED:
             page.keyboard.press("Tab")
