@@ -221,11 +221,19 @@ def in_process(args: argparse.Namespace) -> int:
 
     for entry in cards * 4 + answers.entries[:20]:  # warm up: templates compiled, pool filled
         send(entry)
+    boards = data.board_entries(app, data.seed_board(app), "http://localhost")
+    for entry in boards * 4:
+        send(entry)
     label = "SQLite" if url.startswith("sqlite") else "PostgreSQL"
-    for key, title, entries in (
+    scenarios = (
+        ("healthz", "/healthz (baseline)", [data.Entry("GET", "/healthz")] * (2 * n)),
         ("card", "question card GET", [cards[i % len(cards)] for i in range(2 * n)]),
         ("answer", "answer POST (htmx)", answers.entries[20:]),
-    ):
+        ("board", "leaderboard fragment", [boards[i % len(boards)] for i in range(2 * n)]),
+    )
+    for key, title, entries in scenarios:
+        if args.only and key not in args.only:
+            continue
         timed, sampled = entries[:n], entries[n : 2 * n]
         started, cpu, sent = time.perf_counter(), time.process_time(), len(statements)
         for entry in timed:
@@ -308,6 +316,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rate", type=int, default=1000, help="py-spy samples a second (1000)")
     parser.add_argument("--top", type=int, default=12, help="functions listed (12)")
     parser.add_argument("--keep", action="store_true", help="keep the py-spy files")
+    parser.add_argument(
+        "--only", nargs="+", choices=("healthz", "card", "answer", "board"), help="these requests"
+    )
     parser.add_argument("--time-only", action="store_true", help="time the requests, no py-spy")
     parser.add_argument("--collapsed", nargs="+", metavar="FILE", help="py-spy --format raw files")
     args = parser.parse_args(argv)

@@ -1,4 +1,13 @@
-"""Engine tuning: SQLite pragmas and write locks on connect, a sized PostgreSQL pool."""
+"""Engine tuning: SQLite pragmas and write locks on connect, a sized PostgreSQL pool.
+
+Requests that only read (GET, HEAD and OPTIONS that have not called `mark_write`) run their
+statements without a transaction: on SQLite no BEGIN, on PostgreSQL in autocommit, so neither
+BEGIN nor the ROLLBACK that ends the request costs a round trip. Each statement still sees
+committed data only (PostgreSQL's default READ COMMITTED gave a fresh snapshot per statement
+anyway). A request that writes declares it first (`mark_write`, or `upgrade_to_write` half
+way through a GET) and gets a real transaction; a write attempted while reading only raises
+`WriteWhileReading`, so a forgotten declaration shows up in the tests.
+"""
 
 from __future__ import annotations
 
@@ -6,8 +15,10 @@ import sqlite3
 from typing import Any
 
 from flask import Flask, g, has_request_context, request
+from flask_sqlalchemy.session import Session
 from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.orm import ORMExecuteState
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
@@ -29,6 +40,11 @@ def mark_write() -> None:
     g.db_write = True
 
 
+def use_transaction() -> None:
+    """Read inside one transaction (a server-side cursor needs one), without the write lock."""
+    g.db_transaction = True
+
+
 def upgrade_to_write() -> None:
     """End the current read transaction; the next one takes the write lock (on SQLite).
 
@@ -39,6 +55,17 @@ def upgrade_to_write() -> None:
 
     db.session.rollback()
     mark_write()
+
+
+class WriteWhileReading(RuntimeError):
+    """A request that reads only (a GET that did not call mark_write) tried to write."""
+
+
+def reads_only() -> bool:
+    """True inside a GET, HEAD or OPTIONS request that has not declared that it writes."""
+    if not has_request_context() or request.method not in SAFE_METHODS:
+        return False
+    return not (g.get("db_write") or g.get("db_transaction"))
 
 
 def _wants_write_lock() -> bool:
@@ -66,7 +93,50 @@ def tune_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
 
     @event.listens_for(engine, "begin")
     def on_begin(connection: Connection) -> None:
+        if reads_only():
+            return  # each statement is its own read transaction; nothing to roll back
         connection.exec_driver_sql("BEGIN IMMEDIATE" if _wants_write_lock() else "BEGIN")
+
+
+class ReadAwareSession(Session):
+    """Flask-SQLAlchemy's session, in autocommit on PostgreSQL while a request reads only."""
+
+    def get_bind(self, *args: Any, **kwargs: Any) -> Any:
+        engine = super().get_bind(*args, **kwargs)
+        if isinstance(engine, Engine) and engine.dialect.name == "postgresql" and reads_only():
+            return _autocommit(engine)
+        return engine
+
+
+_autocommit_engines: dict[int, tuple[Engine, Engine]] = {}
+
+
+def _autocommit(engine: Engine) -> Engine:
+    """The engine's autocommit twin (same pool; the isolation level is reset on return)."""
+    known = _autocommit_engines.get(id(engine))
+    if known is None or known[0] is not engine:
+        known = (engine, engine.execution_options(isolation_level="AUTOCOMMIT"))
+        _autocommit_engines[id(engine)] = known
+    return known[1]
+
+
+def guard_writes(session_class: type[Session]) -> None:
+    """Refuse writes (ORM flushes and INSERT/UPDATE/DELETE) while the request reads only."""
+
+    def refuse(what: str) -> None:
+        raise WriteWhileReading(
+            f"{what} in a {request.method} request that did not call mark_write()"
+        )
+
+    @event.listens_for(session_class, "do_orm_execute")
+    def on_execute(state: ORMExecuteState) -> None:
+        if (state.is_insert or state.is_update or state.is_delete) and reads_only():
+            refuse(type(state.statement).__name__.upper())
+
+    @event.listens_for(session_class, "before_flush")
+    def on_flush(session: Session, _context: object, _instances: object) -> None:
+        if (session.new or session.dirty or session.deleted) and reads_only():
+            refuse("a flush")
 
 
 def init_engine(app: Flask, engine: Engine) -> None:

@@ -11,6 +11,7 @@ from htmx_flask import Htmx
 from sqlalchemy.orm import DeclarativeBase
 
 from .config import PROJECT_ROOT
+from .database import ReadAwareSession, guard_writes
 
 
 class Base(DeclarativeBase):
@@ -19,7 +20,11 @@ class Base(DeclarativeBase):
 
 # Objects stay loaded after a commit: a request commits once and then renders what it wrote,
 # so expiring everything would only cost a reload of each object.
-db = SQLAlchemy(model_class=Base, session_options={"expire_on_commit": False})
+db = SQLAlchemy(
+    model_class=Base,
+    session_options={"expire_on_commit": False, "class_": ReadAwareSession},
+)
+guard_writes(ReadAwareSession)
 migrate = Migrate()
 
 

@@ -70,6 +70,13 @@ class Round(db.Model):  # type: ignore[name-defined,misc]
     items: Mapped[list[RoundQuestion]] = relationship(
         back_populates="round", order_by="RoundQuestion.position", cascade="all, delete-orphan"
     )
+    # The question at `position` alone (read-only): the card needs it, not all ten.
+    current: Mapped[RoundQuestion | None] = relationship(
+        primaryjoin="and_(Round.id == foreign(RoundQuestion.round_id), "
+        "Round.position == foreign(RoundQuestion.position))",
+        viewonly=True,
+        uselist=False,
+    )
 
 
 class RoundQuestion(db.Model):  # type: ignore[name-defined,misc]

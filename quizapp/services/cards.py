@@ -75,7 +75,7 @@ def card_view(catalog: Catalog, round_: Round, item: RoundQuestion, now: datetim
         quiz_title=quiz_title(catalog, round_.quiz_id),
         mode=round_.mode,
         position=item.position,
-        total=len(round_.items),
+        total=round_.size,
         score=round_.score,
         streak=round_.streak,
         question=question,

@@ -9,7 +9,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import CursorResult, case, select, update
+from sqlalchemy import CursorResult, Integer, bindparam, case, select, update
+from sqlalchemy.orm import joinedload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from ..bank import Catalog, Question, QuestionType
 from ..extensions import db
@@ -122,9 +124,19 @@ def recent_question_ids(player: Player, rounds: int) -> set[str]:
     return set(db.session.scalars(query))
 
 
+# Built once: the question on screen comes in the same query (a LEFT JOIN on the round's
+# position), and a statement object reused keeps its cache key, so SQLAlchemy finds the
+# compiled SQL without walking the statement again on every request.
+_FIND_ROUND = (
+    select(Round)
+    .options(joinedload(Round.current))
+    .where(Round.public_id == bindparam("public_id"))
+)
+
+
 def find_round(public_id: str, player: Player) -> Round:
     """The player's round with this id; RoundNotFound otherwise."""
-    round_: Round | None = db.session.scalar(select(Round).where(Round.public_id == public_id))
+    round_: Round | None = db.session.scalar(_FIND_ROUND, {"public_id": public_id})
     if round_ is None or not player.owns(round_):
         raise RoundNotFound(public_id)
     return round_
@@ -132,9 +144,9 @@ def find_round(public_id: str, player: Player) -> Round:
 
 def current_item(round_: Round) -> RoundQuestion | None:
     """The question on screen, or None once every question is behind the player."""
-    if round_.finished_at is not None or round_.position >= len(round_.items):
+    if round_.finished_at is not None or round_.position >= round_.size:
         return None
-    return round_.items[round_.position]
+    return round_.current
 
 
 def serve(item: RoundQuestion, now: datetime) -> None:
@@ -229,39 +241,88 @@ def submit_answer(
     elapsed = max((now - item.served_at).total_seconds(), 0.0)
     result, fraction, points = _points_for(round_, item, question, choices, text, gave_up, elapsed)
     flagged = result != "timeout" and elapsed < fast_floor
+    answer = {
+        "answered_at": now,
+        "result": result,
+        "fraction": fraction,
+        "points": points.total,
+        "streak_bonus": points.streak_bonus,
+        "elapsed_ms": int(elapsed * 1000),
+        "response": {"picked": choices, "text": text},
+        "flagged": flagged,
+    }
     claimed: CursorResult[Any] = db.session.execute(  # type: ignore[assignment]
-        update(RoundQuestion)
-        .where(RoundQuestion.id == item.id, RoundQuestion.answered_at.is_(None))
-        .values(
-            answered_at=now,
-            result=result,
-            fraction=fraction,
-            points=points.total,
-            streak_bonus=points.streak_bonus,
-            elapsed_ms=int(elapsed * 1000),
-            response={"picked": choices, "text": text},
-            flagged=flagged,
-        )
+        _CLAIM_ANSWER, {"item_id": item.id} | {f"new_{k}": v for k, v in answer.items()}
     )
     if claimed.rowcount != 1:  # another request answered it first
         db.session.rollback()
         return AnswerOutcome(recorded=False)
-    db.session.execute(
-        update(Round)
-        .where(Round.id == round_.id)
-        .values(
-            score=Round.score + points.total,
-            correct_count=Round.correct_count + (1 if result == "correct" else 0),
-            flagged_count=Round.flagged_count + (1 if flagged else 0),
-            streak=points.streak,
-            best_streak=case(
-                (Round.best_streak < points.streak, points.streak), else_=Round.best_streak
-            ),
-        )
-    )
-    # The ORM-enabled UPDATEs above already brought round_ and item up to date in this session.
+    totals = db.session.execute(
+        _ADD_TO_ROUND,
+        {
+            "round_id": round_.id,
+            "points": points.total,
+            "right": 1 if result == "correct" else 0,
+            "flags": 1 if flagged else 0,
+            "new_streak": points.streak,
+        },
+    ).one()
+    # Core statements leave the loaded objects alone: bring them up to date, as stored.
+    for key, value in answer.items():
+        set_committed_value(item, key, value)
+    for key, value in totals._mapping.items():
+        set_committed_value(round_, key, value)
     db.session.commit()
     return AnswerOutcome(recorded=True, result=result, points=points.total)
+
+
+_ANSWER_COLUMNS = RoundQuestion.__table__.c
+# Prebuilt Core statements (the answer is the hottest write): claim the question only if it
+# is still unanswered, then add to the round's running totals in the database itself.
+_CLAIM_ANSWER = (
+    update(RoundQuestion.__table__)
+    .where(_ANSWER_COLUMNS.id == bindparam("item_id"), _ANSWER_COLUMNS.answered_at.is_(None))
+    .values(
+        {
+            name: bindparam(f"new_{name}", type_=_ANSWER_COLUMNS[name].type)
+            for name in (
+                "answered_at",
+                "result",
+                "fraction",
+                "points",
+                "streak_bonus",
+                "elapsed_ms",
+                "response",
+                "flagged",
+            )
+        }
+    )
+)
+_ROUND_COLUMNS = Round.__table__.c
+_ADD_TO_ROUND = (
+    update(Round.__table__)
+    .where(_ROUND_COLUMNS.id == bindparam("round_id"))
+    .values(
+        score=_ROUND_COLUMNS.score + bindparam("points", type_=Integer),
+        correct_count=_ROUND_COLUMNS.correct_count + bindparam("right", type_=Integer),
+        flagged_count=_ROUND_COLUMNS.flagged_count + bindparam("flags", type_=Integer),
+        streak=bindparam("new_streak", type_=Integer),
+        best_streak=case(
+            (
+                _ROUND_COLUMNS.best_streak < bindparam("new_streak", type_=Integer),
+                bindparam("new_streak", type_=Integer),
+            ),
+            else_=_ROUND_COLUMNS.best_streak,
+        ),
+    )
+    .returning(
+        _ROUND_COLUMNS.score,
+        _ROUND_COLUMNS.correct_count,
+        _ROUND_COLUMNS.flagged_count,
+        _ROUND_COLUMNS.streak,
+        _ROUND_COLUMNS.best_streak,
+    )
+)
 
 
 def advance(round_: Round, position: int, now: datetime) -> None:
@@ -270,7 +331,7 @@ def advance(round_: Round, position: int, now: datetime) -> None:
     if item is None or item.position != position or item.answered_at is None:
         return
     values: dict[str, object] = {"position": Round.position + 1}
-    if position + 1 >= len(round_.items):
+    if position + 1 >= round_.size:
         values["finished_at"] = now
     moved: CursorResult[Any] = db.session.execute(  # type: ignore[assignment]
         update(Round).where(Round.id == round_.id, Round.position == position).values(**values)

@@ -24,6 +24,7 @@ from flask import (
 )
 from flask_login import current_user
 
+from ..database import use_transaction
 from ..models import utcnow
 from ..services import admin, charts, exports, stats
 from ..services import boards as leaderboards
@@ -256,6 +257,7 @@ def answers_csv() -> Response | str:
         period = exports.parse_period(first, last)
     except exports.PeriodError as problem:
         return _exports_page({problem.field: problem.message}, first, last)
+    use_transaction()  # the rows stream through a server-side cursor
     body = stream_with_context(exports.answers_csv(period))
     return _csv_download(body, exports.answers_filename(period))
 
