@@ -6,7 +6,17 @@ from datetime import UTC, datetime
 from typing import Any
 
 from flask_login import UserMixin
-from sqlalchemy import JSON, BigInteger, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    UniqueConstraint,
+    bindparam,
+    select,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .extensions import db, login_manager
@@ -191,5 +201,8 @@ def load_user(user_id: str) -> User | None:
     number, _, version = user_id.partition(":")
     if not number.isdigit() or not version.isdigit():
         return None
-    user = db.session.get(User, int(number))
+    user = db.session.scalar(_USER_BY_ID, {"id": int(number)})
     return user if user is not None and user.session_version == int(version) else None
+_USER_BY_ID = select(User).where(User.id == bindparam("id"))  # built once: runs on every request
+
+
