@@ -195,6 +195,9 @@ class AuditEntry(db.Model):  # type: ignore[name-defined,misc]
     details: Mapped[str] = mapped_column(Text, default="")
 
 
+_USER_BY_ID = select(User).where(User.id == bindparam("id"))  # built once: runs on every request
+
+
 @login_manager.user_loader
 def load_user(user_id: str) -> User | None:
     """The signed-in user for Flask-Login; None for an unknown id or an outdated version."""
@@ -203,6 +206,3 @@ def load_user(user_id: str) -> User | None:
         return None
     user = db.session.scalar(_USER_BY_ID, {"id": int(number)})
     return user if user is not None and user.session_version == int(version) else None
-_USER_BY_ID = select(User).where(User.id == bindparam("id"))  # built once: runs on every request
-
-
