@@ -11,6 +11,8 @@ way through a GET) and gets a real transaction; a write attempted while reading 
 
 from __future__ import annotations
 
+import fcntl
+import os
 import sqlite3
 from typing import Any
 
@@ -91,11 +93,79 @@ def tune_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.close()
 
+    queue = WriterQueue.beside(engine)
+
     @event.listens_for(engine, "begin")
     def on_begin(connection: Connection) -> None:
         if reads_only():
             return  # each statement is its own read transaction; nothing to roll back
-        connection.exec_driver_sql("BEGIN IMMEDIATE" if _wants_write_lock() else "BEGIN")
+        if not _wants_write_lock():
+            connection.exec_driver_sql("BEGIN")
+            return
+        if queue:
+            queue.wait_turn(connection.connection)
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+class WriterQueue:
+    """Requests that write to one SQLite file take turns on an OS lock, handed over at once.
+
+    SQLite's own busy handler polls, sleeping up to 100 ms between tries, so under load a
+    writer keeps waiting long after the lock is free. An exclusive `flock` on a file beside
+    the database, taken just before BEGIN IMMEDIATE and dropped right after COMMIT or
+    ROLLBACK, wakes the next writer the moment the turn is free, across threads and processes
+    (each transaction opens the file on its own). The kernel drops the lock of a process that
+    dies; a worker stuck holding it is killed by gunicorn's timeout. Writers that do not queue
+    (the command line) still meet SQLite's lock and its busy_timeout.
+    """
+
+    def __init__(self, path: str, dialect: Any) -> None:
+        self.path = path
+        self.held: dict[int, int] = {}  # id(DBAPI connection) -> the descriptor holding it
+        commit, rollback = dialect.do_commit, dialect.do_rollback
+
+        def do_commit(dbapi_connection: Any) -> None:
+            try:
+                commit(dbapi_connection)
+            finally:
+                self.done(dbapi_connection)
+
+        def do_rollback(dbapi_connection: Any) -> None:
+            try:
+                rollback(dbapi_connection)
+            finally:
+                self.done(dbapi_connection)
+
+        dialect.do_commit, dialect.do_rollback = do_commit, do_rollback
+
+    @classmethod
+    def beside(cls, engine: Engine) -> WriterQueue | None:
+        """A queue for the engine's database file; None for an in-memory database."""
+        database = engine.url.database
+        if not database or database == ":memory:" or database.startswith("file:"):
+            return None
+        return cls(database + "-writers.lock", engine.dialect)
+
+    @staticmethod
+    def _key(connection: Any) -> int:
+        return id(getattr(connection, "dbapi_connection", connection))
+
+    def wait_turn(self, connection: Any) -> None:
+        key = self._key(connection)
+        if key in self.held:
+            return
+        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+        except BaseException:
+            os.close(fd)
+            raise
+        self.held[key] = fd
+
+    def done(self, connection: Any) -> None:
+        fd = self.held.pop(self._key(connection), None)
+        if fd is not None:
+            os.close(fd)  # closing the descriptor releases the lock
 
 
 class ReadAwareSession(Session):
