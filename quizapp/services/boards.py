@@ -104,8 +104,30 @@ def _queries(per_quiz: bool) -> _Queries:
     def count(*where: Any) -> Any:
         return select(func.count()).select_from(t).where(*board(t), *where).scalar_subquery()
 
+    def order(value: Any, at: Any, uid: Any, upwards: bool) -> tuple[Any, ...]:
+        return (
+            (value.asc(), at.desc(), uid.desc()) if upwards else (value.desc(), at.asc(), uid.asc())
+        )
+
+    def first(*where: Any, limit: Any, upwards: bool = False) -> Select[Any]:
+        """The first `limit` rows in board order (reversed: upwards), names joined afterwards:
+        the sort may have to read a long run of equal scores, and only these rows need one."""
+        value = t.c.score if per_quiz else t.c.total
+        picked = (
+            select(t.c.user_id, value.label("value"), t.c.reached_at)
+            .where(*board(t), *where)
+            .order_by(*order(value, t.c.reached_at, t.c.user_id, upwards))
+            .limit(limit)
+            .subquery()
+        )
+        c = picked.c
+        return (
+            select(c.user_id, users.c.username, c.value, c.reached_at)
+            .join_from(picked, users, users.c.id == c.user_id)
+            .order_by(*order(c.value, c.reached_at, c.user_id, upwards))
+        )
+
     value, at, uid = (t.c.score if per_quiz else t.c.total), t.c.reached_at, t.c.user_id
-    best_first = (value.desc(), at.asc(), uid.asc())
     me = t.alias("me")
     mine = me.c.score if per_quiz else me.c.total
     # Rank = 1 + visible rows strictly ahead: three index range counts (an OR would scan more).
@@ -122,10 +144,10 @@ def _queries(per_quiz: bool) -> _Queries:
     ahead = and_(value >= score, or_(value > score, earlier))
     behind = and_(value <= score, or_(value < score, later))
     return _Queries(
-        top=rows(t).order_by(*best_first).limit(bindparam("limit")),
+        top=first(limit=bindparam("limit")),
         me=rows(me, me.c.user_id == bindparam("user")).add_columns(ahead_of_me),
-        above=rows(t, ahead).order_by(value.asc(), at.desc(), uid.desc()).limit(NEIGHBOURS),
-        below=rows(t, behind).order_by(*best_first).limit(NEIGHBOURS),
+        above=first(ahead, limit=NEIGHBOURS, upwards=True),
+        below=first(behind, limit=NEIGHBOURS),
     )
 
 
