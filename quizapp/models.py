@@ -181,6 +181,24 @@ class TotalScore(db.Model):  # type: ignore[name-defined,misc]
     hidden: Mapped[bool] = mapped_column(default=False)
 
 
+class BoardCount(db.Model):  # type: ignore[name-defined,misc]
+    """How many visible players one board has in one coarse band of scores.
+
+    A board is (period, quiz_id, mode); quiz_id is "*" for the totals boards. `bucket` is
+    score // BUCKET_WIDTH (services/boards.py). Kept in step with best_scores and total_scores
+    in the same transaction, so "my rank" adds up the bands above a player and counts index
+    entries only inside the player's own band.
+    """
+
+    __tablename__ = "board_counts"
+
+    period: Mapped[str] = mapped_column(String(10), primary_key=True)
+    quiz_id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    mode: Mapped[str] = mapped_column(String(10), primary_key=True)
+    bucket: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    n: Mapped[int] = mapped_column(default=0)
+
+
 class AuditEntry(db.Model):  # type: ignore[name-defined,misc]
     """One admin action: who did what to whom, and when."""
 

@@ -1,26 +1,47 @@
-"""Leaderboards: maintained best scores and totals, read with indexed range scans."""
+"""Leaderboards: maintained best scores, totals and band counts, read with indexed range scans."""
 
 from __future__ import annotations
 
 import functools
+from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import Select, and_, bindparam, delete, false, func, or_, select, update
+from sqlalchemy import (
+    Select,
+    and_,
+    bindparam,
+    delete,
+    false,
+    func,
+    insert,
+    literal,
+    literal_column,
+    or_,
+    select,
+    union_all,
+    update,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.types import DateTime, Integer
 
 from ..extensions import db
 from ..game.scoring import Mode
-from ..models import BestScore, Round, TotalScore, User
+from ..models import BestScore, BoardCount, Round, TotalScore, User
 from .catalog import get_catalog
 from .quizzes import quiz_title
 
 ALL_TIME = "all"
 DAILY_PREFIX = "daily-"
 NEIGHBOURS = 2  # players shown above and below "you" when you are outside the top
+# board_counts keeps the number of visible players per board and band of BUCKET_WIDTH points;
+# the totals boards are counted under this quiz id. Changing the width needs a recount.
+BUCKET_WIDTH = 100
+TOTAL_BOARD = "*"
+_WIDTH = literal_column(str(BUCKET_WIDTH), Integer)  # inline: PostgreSQL groups by it
 
 
 class BoardKind(StrEnum):
@@ -130,9 +151,23 @@ def _queries(per_quiz: bool) -> _Queries:
     value, at, uid = (t.c.score if per_quiz else t.c.total), t.c.reached_at, t.c.user_id
     me = t.alias("me")
     mine = me.c.score if per_quiz else me.c.total
-    # Rank = 1 + visible rows strictly ahead: three index range counts (an OR would scan more).
+    counts: Any = BoardCount.__table__
+    bucket = mine // _WIDTH
+    bands_above = (
+        select(func.coalesce(func.sum(counts.c.n), 0))
+        .where(
+            counts.c.period == bindparam("period"),
+            counts.c.quiz_id == (bindparam("quiz_id") if per_quiz else literal(TOTAL_BOARD)),
+            counts.c.mode == bindparam("mode"),
+            counts.c.bucket > bucket,
+        )
+        .scalar_subquery()
+    )
+    # Rank = 1 + visible rows strictly ahead: the counts of the bands above the player's, then
+    # index range counts inside the player's band only (an OR would scan more).
     ahead_of_me = (
-        count(value > mine)
+        bands_above
+        + count(value > mine, value < (bucket + 1) * _WIDTH)
         + count(value == mine, at < me.c.reached_at)
         + count(value == mine, at == me.c.reached_at, uid < me.c.user_id)
     )
@@ -214,6 +249,14 @@ def get_board(
 _Bests = dict[tuple[str, str], tuple[int, int, datetime]]
 _Totals = dict[str, tuple[int, datetime]]
 _State = tuple[_Bests, _Totals]
+# A board is (period, quiz_id or TOTAL_BOARD, mode); a band of it adds the bucket.
+_BoardKey = tuple[str, str, str]
+_Band = tuple[str, str, str, int]
+
+
+def bucket_of(value: int) -> int:
+    """The band of a score or total in board_counts (scores are never negative)."""
+    return value // BUCKET_WIDTH
 
 
 def _periods(quiz_id: str, finished_at: datetime) -> tuple[str, ...]:
@@ -245,7 +288,7 @@ def _lock_player(user_id: int) -> bool:
 
 
 def record_finished_round(round_: Round, now: datetime) -> None:
-    """Fold a just-finished round into the player's bests and totals (no commit)."""
+    """Fold a just-finished round into the player's bests, totals and board counts (no commit)."""
     user_id, mode, quiz_id = round_.user_id, round_.mode, round_.quiz_id
     if user_id is None or not round_.is_ranked or round_.voided_at is not None:
         return
@@ -256,46 +299,125 @@ def record_finished_round(round_: Round, now: datetime) -> None:
     # The rows this round can change: its quiz's bests, and the bests its totals add up.
     others = or_(b.c.quiz_id == quiz_id, b.c.quiz_id.not_like(f"{DAILY_PREFIX}%"))
     mine = (b.c.user_id == user_id, b.c.mode == mode, b.c.period.in_(periods), others)
-    best_rows = select(b.c.period, b.c.quiz_id, b.c.score, b.c.round_id, b.c.reached_at)
-    bests = {(r[0], r[1]): (r[2], r[3], r[4]) for r in db.session.execute(best_rows.where(*mine))}
-    total_rows = select(t.c.period, t.c.total, t.c.reached_at).where(
+    best_rows = select(b.c.period, b.c.quiz_id, b.c.score, b.c.round_id, b.c.reached_at, b.c.hidden)
+    total_rows = select(t.c.period, t.c.total, t.c.reached_at, t.c.hidden).where(
         t.c.user_id == user_id, t.c.mode == mode, t.c.period.in_(periods)
     )
-    totals = {r[0]: (r[1], r[2]) for r in db.session.execute(total_rows)}
+    bests: _Bests = {}
+    totals: _Totals = {}
+    shown: set[tuple[str, str]] = set()  # the rows counted on their boards now
+    for period, quiz, score, round_id, at, was_hidden in db.session.execute(best_rows.where(*mine)):
+        bests[(period, quiz)] = (score, round_id, at)
+        if not was_hidden:
+            shown.add((period, quiz))
+    for period, total, at, was_hidden in db.session.execute(total_rows):
+        totals[period] = (total, at)
+        if not was_hidden:
+            shown.add((period, TOTAL_BOARD))
     new: _State = (dict(bests), dict(totals))
     _fold(new, round_.id, quiz_id, round_.score, finished_at)
-    _write(user_id, mode, hidden, (bests, totals), new)
+    moves: Counter[_Band] = Counter()
+    _write(user_id, mode, hidden, (bests, totals), new, shown, moves)
+    _shift_counts(moves)
 
 
-def _write(user_id: int, mode: str, hidden: bool, old: _State, new: _State) -> None:
-    """Upsert the rows of one player in one mode that differ between `old` and `new`."""
+def _write(
+    user_id: int,
+    mode: str,
+    hidden: bool,
+    old: _State,
+    new: _State,
+    shown: set[tuple[str, str]],
+    moves: Counter[_Band],
+) -> None:
+    """Upsert the rows of one player in one mode that differ between `old` and `new`.
+
+    `shown` holds the (period, quiz_id or TOTAL_BOARD) of the old rows counted on their boards;
+    how each rewritten row moves between bands is added to `moves`.
+    """
     base = {"user_id": user_id, "mode": mode, "hidden": hidden}
-    bests = [
-        base | {"period": p, "quiz_id": q, "score": s, "round_id": r, "reached_at": at}
-        for (p, q), (s, r, at) in new[0].items()
-        if old[0].get((p, q)) != (s, r, at)
-    ]
-    totals = [
-        base | {"period": p, "total": total, "reached_at": at}
-        for p, (total, at) in new[1].items()
-        if old[1].get(p) != (total, at)
-    ]
+    bests, totals = [], []
+    for (p, q), (s, r, at) in new[0].items():
+        before = old[0].get((p, q))
+        if before != (s, r, at):
+            bests.append(
+                base | {"period": p, "quiz_id": q, "score": s, "round_id": r, "reached_at": at}
+            )
+            counted = before[0] if before is not None and (p, q) in shown else None
+            _tally(moves, (p, q, mode), counted, None if hidden else s)
+    for p, (total, at) in new[1].items():
+        was = old[1].get(p)
+        if was != (total, at):
+            totals.append(base | {"period": p, "total": total, "reached_at": at})
+            counted = was[0] if was is not None and (p, TOTAL_BOARD) in shown else None
+            _tally(moves, (p, TOTAL_BOARD, mode), counted, None if hidden else total)
     _upsert(BestScore, bests, ("period", "quiz_id", "mode", "user_id"))
     _upsert(TotalScore, totals, ("period", "mode", "user_id"))
 
 
-def _upsert(model: Any, rows: list[dict[str, Any]], key: tuple[str, ...]) -> None:
+def _tally(moves: Counter[_Band], board: _BoardKey, before: int | None, after: int | None) -> None:
+    """Move one row out of the band of `before` into the band of `after` (None: not counted)."""
+    if before is not None:
+        moves[(*board, bucket_of(before))] -= 1
+    if after is not None:
+        moves[(*board, bucket_of(after))] += 1
+
+
+def _shift_counts(moves: Counter[_Band]) -> None:
+    """Apply band count changes as atomic increments (n = n + change), in key order.
+
+    Other writers may change the same bands at the same time: an increment cannot lose an
+    update, and as every writer locks count rows in the same order, no two can each hold a row
+    the other waits for (a deadlock). Call it once per transaction, after the player's rows.
+    Rows deleted by a foreign-key cascade (a user or round deleted in SQL) are not counted
+    out; recount_boards() repairs the counts after such a deletion.
+    """
+    rows = [
+        {"period": p, "quiz_id": q, "mode": m, "bucket": b, "n": n}
+        for (p, q, m, b), n in sorted(moves.items())
+        if n
+    ]
+    _upsert(BoardCount, rows, ("period", "quiz_id", "mode", "bucket"), adding=True)
+
+
+def _upsert(
+    model: Any, rows: list[dict[str, Any]], key: tuple[str, ...], *, adding: bool = False
+) -> None:
+    """Insert the rows, or on a key clash set their other columns (or add to them)."""
     if not rows:
         return
     dialect = db.session.get_bind().dialect.name
     statement = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(model)
-    changes = {name: statement.excluded[name] for name in rows[0] if name not in key}
+    table = model.__table__
+    changes = {
+        name: table.c[name] + statement.excluded[name] if adding else statement.excluded[name]
+        for name in rows[0]
+        if name not in key
+    }
     db.session.execute(statement.on_conflict_do_update(index_elements=key, set_=changes), rows)
 
 
+def _rows_of(user_id: int, hidden: bool) -> Iterable[tuple[_BoardKey, int]]:
+    """The player's aggregate rows whose hidden flag is `hidden`, as (board, score or total)."""
+    b, t = BestScore.__table__, TotalScore.__table__
+    query = union_all(
+        select(b.c.period, b.c.quiz_id, b.c.mode, b.c.score).where(
+            b.c.user_id == user_id, b.c.hidden == hidden
+        ),
+        select(t.c.period, literal(TOTAL_BOARD), t.c.mode, t.c.total).where(
+            t.c.user_id == user_id, t.c.hidden == hidden
+        ),
+    )
+    return [((p, q, m), int(value)) for p, q, m, value in db.session.execute(query)]
+
+
 def rebuild_user(user_id: int) -> None:
-    """Recompute every aggregate row of one player from their rounds (no commit)."""
+    """Recompute every aggregate row of one player from their rounds, counts included (no
+    commit)."""
     hidden = _lock_player(user_id)
+    moves: Counter[_Band] = Counter()
+    for board, value in _rows_of(user_id, hidden=False):
+        _tally(moves, board, value, None)
     for model in (BestScore, TotalScore):
         db.session.execute(delete(model).where(model.user_id == user_id))
     counted = (Round.finished_at.is_not(None), Round.is_ranked.is_(True), Round.voided_at.is_(None))
@@ -309,11 +431,39 @@ def rebuild_user(user_id: int) -> None:
         assert finished_at is not None  # selected above
         _fold(by_mode.setdefault(mode, ({}, {})), round_id, quiz_id, score, finished_at)
     for mode, state in by_mode.items():
-        _write(user_id, mode, hidden, ({}, {}), state)
+        _write(user_id, mode, hidden, ({}, {}), state, set(), moves)
+    _shift_counts(moves)
 
 
 def set_hidden(user_id: int, hidden: bool) -> None:
-    """Mirror the player's hidden flag into their aggregate rows (no commit)."""
+    """Mirror the player's hidden flag into their aggregate rows and the counts (no commit)."""
     _lock_player(user_id)
+    moves: Counter[_Band] = Counter()
+    for board, value in _rows_of(user_id, hidden=not hidden):
+        # Hiding takes the row out of its band; showing it again puts it back.
+        _tally(moves, board, value if hidden else None, None if hidden else value)
     for model in (BestScore, TotalScore):
         db.session.execute(update(model).where(model.user_id == user_id).values(hidden=hidden))
+    _shift_counts(moves)
+
+
+def recount_boards() -> None:
+    """Refill board_counts from best_scores and total_scores (no commit).
+
+    For a bulk load or a repair; the app itself keeps the counts up to date as it writes.
+    """
+    b, t = BestScore.__table__, TotalScore.__table__
+    best_band, total_band = b.c.score // _WIDTH, t.c.total // _WIDTH
+    bests = (
+        select(b.c.period, b.c.quiz_id, b.c.mode, best_band, func.count())
+        .where(b.c.hidden == false())
+        .group_by(b.c.period, b.c.quiz_id, b.c.mode, best_band)
+    )
+    totals = (
+        select(t.c.period, literal(TOTAL_BOARD), t.c.mode, total_band, func.count())
+        .where(t.c.hidden == false())
+        .group_by(t.c.period, t.c.mode, total_band)
+    )
+    columns = ["period", "quiz_id", "mode", "bucket", "n"]
+    db.session.execute(delete(BoardCount))
+    db.session.execute(insert(BoardCount).from_select(columns, union_all(bests, totals)))

@@ -1,7 +1,9 @@
-"""50 players finish rounds at the same instant: every board total is the sum of their points."""
+"""50 players finish rounds at the same instant: every board total is the sum of their points,
+the per-band counts equal a recount, and every rank is the player's place in a full sort."""
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterator
 
 import pytest
@@ -12,7 +14,8 @@ from test_answers import right_answer, together
 from user_factory import make_user
 
 from quizapp.extensions import db
-from quizapp.models import BestScore, Round, RoundQuestion, TotalScore, User
+from quizapp.models import BestScore, BoardCount, Round, RoundQuestion, TotalScore, User, utcnow
+from quizapp.services import boards
 
 PLAYERS = 50
 QUIZZES = ("social-media", "faq-2024")
@@ -104,3 +107,49 @@ def test_fifty_players_finishing_at_once_keep_every_total_exact(
     for period, by_user in totals.items():
         assert by_user == {user: points[user] for user in users}, period
     assert best_sums == {user: points[user] for user in users}
+    with app.app_context():
+        assert stored_counts() == recount()
+        now = utcnow()
+        for kind, quiz in (
+            (boards.BoardKind.OVERALL, None),
+            *((boards.BoardKind.QUIZ, q) for q in QUIZZES),
+        ):
+            board = boards.get_board(kind, "relaxed", now=now, quiz_id=quiz, limit=0)
+            table, value = (BestScore, BestScore.score) if quiz else (TotalScore, TotalScore.total)
+            in_order = db.session.scalars(
+                select(table.user_id)
+                .where(
+                    table.period == board.period,
+                    table.mode == "relaxed",
+                    *((BestScore.quiz_id == quiz,) if quiz else ()),
+                )
+                .order_by(value.desc(), table.reached_at, table.user_id)
+            ).all()
+            assert len(in_order) == PLAYERS
+            for place, user in enumerate(in_order, 1):
+                me = boards.get_board(
+                    kind, "relaxed", now=now, quiz_id=quiz, user_id=user, limit=0
+                ).me
+                assert me is not None and me.rank == place, (kind, quiz, user)
+
+
+def recount() -> Counter[tuple[str, str, str, int]]:
+    """Visible rows per board and band of boards.BUCKET_WIDTH points, from the stored rows."""
+    counts: Counter[tuple[str, str, str, int]] = Counter()
+    width = boards.BUCKET_WIDTH
+    bests = select(BestScore.period, BestScore.quiz_id, BestScore.mode, BestScore.score)
+    for period, quiz, mode, score in db.session.execute(bests.where(BestScore.hidden.is_(False))):
+        counts[(period, quiz, mode, score // width)] += 1
+    totals = select(TotalScore.period, TotalScore.mode, TotalScore.total)
+    for period, mode, total in db.session.execute(totals.where(TotalScore.hidden.is_(False))):
+        counts[(period, boards.TOTAL_BOARD, mode, total // width)] += 1
+    return counts
+
+
+def stored_counts() -> Counter[tuple[str, str, str, int]]:
+    rows = db.session.execute(
+        select(
+            BoardCount.period, BoardCount.quiz_id, BoardCount.mode, BoardCount.bucket, BoardCount.n
+        )
+    )
+    return Counter({(p, q, m, b): n for p, q, m, b, n in rows if n != 0})
