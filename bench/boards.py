@@ -5,8 +5,9 @@
 
 The database's tables are dropped and refilled: never point this at data you want to keep.
 Each size is loaded from scratch with bulk inserts (rounds, then the aggregate rows computed
-with the app's own folding rule, so they match what playing those rounds would have stored),
-then each board is read for a player in the middle of it, several times; the median is shown.
+with the app's own folding rule, so they match what playing those rounds would have stored,
+then the per-band counts with the app's own recount), then each board is read for a player in
+the middle of it, several times; the median is shown.
 """
 
 from __future__ import annotations
@@ -152,6 +153,7 @@ def load(size: int, rng: random.Random) -> tuple[int, float]:
     bulk_insert("total_scores", TOTAL_COLUMNS, total_rows)
     for index in indexes:
         index.create(db.session.connection())
+    boards.recount_boards()
     db.session.commit()
     analyze()
     return players, time.perf_counter() - started
@@ -178,8 +180,8 @@ def analyze() -> None:
         db.session.commit()
 
 
-def middle_player(board: boards.Board) -> int:
-    """A visible player halfway down the board."""
+def middle_player(board: boards.Board) -> tuple[int, int]:
+    """A visible player halfway down the board, and their rank in a full sort of it."""
     if board.kind in (BoardKind.QUIZ, BoardKind.DAILY):
         table, value = "best_scores", "score"
         where = "period = :period AND quiz_id = :quiz AND mode = :mode AND NOT hidden"
@@ -192,7 +194,8 @@ def middle_player(board: boards.Board) -> int:
         f"SELECT user_id FROM {table} WHERE {where} "
         f"ORDER BY {value} DESC, reached_at, user_id LIMIT 1 OFFSET :offset"
     )
-    return int(db.session.scalar(text(query), args | {"offset": (count or 0) // 2}))
+    offset = (count or 0) // 2
+    return int(db.session.scalar(text(query), args | {"offset": offset})), offset + 1
 
 
 def median_ms(read: Callable[[], object]) -> float:
@@ -209,9 +212,10 @@ def median_ms(read: Callable[[], object]) -> float:
 def time_board(kind: BoardKind, quiz_id: str | None) -> tuple[float, float, int]:
     """(ms for top 20 + my rank, ms for top 20 alone, rank) for a player halfway down."""
     board = boards.get_board(kind, "timed", now=NOW, quiz_id=quiz_id)
-    user_id = middle_player(board)
+    user_id, rank = middle_player(board)
     mine = boards.get_board(kind, "timed", now=NOW, quiz_id=quiz_id, user_id=user_id)
     assert mine.me is not None and len(mine.around_me) == 5 and len(mine.rows) == 20
+    assert mine.me.rank == rank, f"{kind} board: rank {mine.me.rank}, sorted position {rank}"
     with_me = median_ms(
         lambda: boards.get_board(kind, "timed", now=NOW, quiz_id=quiz_id, user_id=user_id)
     )
@@ -220,13 +224,23 @@ def time_board(kind: BoardKind, quiz_id: str | None) -> tuple[float, float, int]
 
 
 def check_consistency(rng: random.Random, players: int) -> None:
-    """The bulk-built rows equal what rebuild_user computes from the rounds, for a sample."""
+    """The bulk-built rows equal what rebuild_user computes from the rounds, for a sample;
+    taking the player's rows out of the counts and putting them back leaves them as they were.
+    """
+    counts_before = band_counts()
     for user_id in rng.sample(range(1, players + 1), 5):
         before = snapshot(user_id)
         boards.rebuild_user(user_id)
         after = snapshot(user_id)
         assert after == before, f"aggregates differ for user {user_id}: {before ^ after}"
+        counts_after = band_counts()
+        assert counts_after == counts_before, f"band counts differ after rebuilding {user_id}"
         db.session.rollback()
+
+
+def band_counts() -> dict[tuple[Any, ...], int]:
+    rows = db.session.execute(text("SELECT period, quiz_id, mode, bucket, n FROM board_counts"))
+    return {tuple(r[:4]): r[4] for r in rows if r[4]}
 
 
 def snapshot(user_id: int) -> set[tuple[Any, ...]]:
