@@ -5,7 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from flask import request
 from flask_wtf import FlaskForm
+from werkzeug.datastructures import MultiDict
 from wtforms import BooleanField, Field, PasswordField, StringField  # type: ignore[import-untyped]
 from wtforms.validators import (  # type: ignore[import-untyped]
     DataRequired,
@@ -31,7 +33,21 @@ def _rule(check: Callable[[str], str | None]) -> Callable[[Any, Field], None]:
     return validate
 
 
-class SignupForm(FlaskForm):  # type: ignore[misc]
+class TextForm(FlaskForm):  # type: ignore[misc]
+    """A form that reads only the posted text fields.
+
+    Flask-WTF also reads uploaded files and a JSON body into the fields, whose values then
+    are files, numbers, lists or objects: the account rules expect strings.
+    """
+
+    class Meta(FlaskForm.Meta):  # type: ignore[misc]
+        def wrap_formdata(self, form: Any, formdata: Any) -> Any:
+            if isinstance(formdata, MultiDict) or formdata is None:  # passed explicitly
+                return formdata
+            return request.form if form.is_submitted() and request.form else None
+
+
+class SignupForm(TextForm):
     username = StringField(
         "Username",
         filters=[_strip],
@@ -49,7 +65,7 @@ class SignupForm(FlaskForm):  # type: ignore[misc]
     )
 
 
-class LoginForm(FlaskForm):  # type: ignore[misc]
+class LoginForm(TextForm):
     username = StringField(
         "Username", filters=[_strip], validators=[DataRequired("Enter your username.")]
     )
@@ -57,7 +73,7 @@ class LoginForm(FlaskForm):  # type: ignore[misc]
     remember = BooleanField("Remember me on this device")
 
 
-class ChangePasswordForm(FlaskForm):  # type: ignore[misc]
+class ChangePasswordForm(TextForm):
     current = PasswordField(
         "Current password", validators=[DataRequired("Enter your current password.")]
     )

@@ -93,6 +93,8 @@ def _dummy_hash() -> str:
 
 def find_user(username: str) -> User | None:
     """The account with this username, whatever the letter case."""
+    if "\x00" in username:  # no username holds a NUL byte, and PostgreSQL refuses one in a query
+        return None
     query = select(User).where(User.username_key == username_key(username))
     user: User | None = db.session.scalar(query)
     return user

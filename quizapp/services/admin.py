@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import CursorResult, Select, func, select, update
+from sqlalchemy import CursorResult, Select, false, func, select, update
 from sqlalchemy.orm import aliased
 
 from ..bank import Catalog
@@ -18,6 +18,7 @@ from . import boards
 from .quizzes import quiz_title
 
 PER_PAGE = 25
+MAX_ID = 2**31 - 1  # ids are 32-bit integer columns; PostgreSQL refuses to compare a larger one
 T = TypeVar("T")
 
 
@@ -130,7 +131,8 @@ class Overview:
 
 def page_number(text: str | None) -> int:
     """The page asked for in a query string; 1 for anything that is not a positive number."""
-    return max(int(text), 1) if text and text.isdigit() and len(text) < 7 else 1
+    # isascii: str.isdigit() also accepts "²", which int() refuses.
+    return max(int(text), 1) if text and text.isascii() and text.isdigit() and len(text) < 7 else 1
 
 
 def _paginate(
@@ -178,7 +180,9 @@ def overview() -> Overview:
 def search_players(text: str, number: int, per_page: int = PER_PAGE) -> Page[PlayerRow]:
     """Players whose username contains the text (any case), alphabetically."""
     query = select(User).order_by(User.username_key, User.id)
-    if text.strip():
+    if "\x00" in text:  # no username holds a NUL byte, and PostgreSQL refuses one in a query
+        query = query.where(false())
+    elif text.strip():
         query = query.where(User.username_key.contains(text.strip().lower(), autoescape=True))
     rows, number, pages, total = _paginate(query, number, per_page)
     return Page(tuple(_player_row(row[0]) for row in rows), number, pages, total)
@@ -186,7 +190,7 @@ def search_players(text: str, number: int, per_page: int = PER_PAGE) -> Page[Pla
 
 def find_player(user_id: int) -> PlayerRow:
     """The player with this id; PlayerNotFound otherwise."""
-    user = db.session.get(User, user_id)
+    user = db.session.get(User, user_id) if 0 < user_id <= MAX_ID else None
     if user is None:
         raise PlayerNotFound(user_id)
     return _player_row(user)
@@ -210,7 +214,7 @@ def given_answer(response: dict[str, Any] | None, result: str | None) -> str:
 
 def round_detail(catalog: Catalog, round_id: int) -> RoundDetail:
     """A round with every answer and the prompt as it was served."""
-    round_ = db.session.get(Round, round_id)
+    round_ = db.session.get(Round, round_id) if 0 < round_id <= MAX_ID else None
     if round_ is None:
         raise RoundNotFound(round_id)
     query = (
@@ -331,7 +335,7 @@ def suspicious_rounds(catalog: Catalog, number: int) -> Page[SuspiciousRound]:
 
 def void_round(admin_id: int, round_id: int, now: datetime) -> RoundVoided:
     """Void a round: its points leave every leaderboard; the action is audit-logged."""
-    round_ = db.session.get(Round, round_id)
+    round_ = db.session.get(Round, round_id) if 0 < round_id <= MAX_ID else None
     if round_ is None:
         raise RoundNotFound(round_id)
     flipped: CursorResult[Any] = db.session.execute(  # type: ignore[assignment]

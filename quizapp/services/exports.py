@@ -78,6 +78,8 @@ def parse_period(first: str, last: str) -> Period:
         raise PeriodError("to", "The last date must be on or after the first date.")
     if (end - start).days >= MAX_PERIOD_DAYS:
         raise PeriodError("to", f"Pick at most {MAX_PERIOD_DAYS} days.")
+    if end == date.max:  # the period ends at the next midnight, which would not exist
+        raise PeriodError("to", f"The last date must be before {date.max.isoformat()}.")
     return Period(start, end)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import re
 import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -22,6 +23,9 @@ from ..models import QuestionSnapshot, Round, RoundQuestion
 from . import boards
 from .quizzes import quiz_pool
 from .snapshots import ensure_snapshots, question_from_snapshot
+
+PUBLIC_ID = re.compile(r"[A-Za-z0-9_-]{1,32}")  # token_urlsafe ids fit in rounds.public_id
+MAX_INDEX_DIGITS = 6
 
 
 class RoundNotFound(Exception):
@@ -136,6 +140,9 @@ _FIND_ROUND = (
 
 def find_round(public_id: str, player: Player) -> Round:
     """The player's round with this id; RoundNotFound otherwise."""
+    # Anything a round id can't be (a NUL byte, which PostgreSQL refuses, say) is not looked up.
+    if not PUBLIC_ID.fullmatch(public_id):
+        raise RoundNotFound(public_id)
     round_: Round | None = db.session.scalar(_FIND_ROUND, {"public_id": public_id})
     if round_ is None or not player.owns(round_):
         raise RoundNotFound(public_id)
@@ -172,13 +179,22 @@ def question_for(catalog: Catalog, item: RoundQuestion) -> Question:
     return question_from_snapshot(snapshot)
 
 
+def parse_index(value: str) -> int | None:
+    """A posted position or choice index: a short ASCII decimal, else None."""
+    # str.isdigit() also accepts "²" (which int() refuses) and 5,000-digit numbers.
+    if value.isascii() and value.isdigit() and len(value) <= MAX_INDEX_DIGITS:
+        return int(value)
+    return None
+
+
 def _picked_choices(item: RoundQuestion, picked: Sequence[str]) -> list[str]:
     """Choice texts for the submitted indices; InvalidAnswer for anything else."""
     texts = []
     for value in picked:
-        if not value.isdigit() or int(value) >= len(item.choice_order):
+        index = parse_index(value)
+        if index is None or index >= len(item.choice_order):
             raise InvalidAnswer("That choice is not part of this question.")
-        texts.append(item.choice_order[int(value)])
+        texts.append(item.choice_order[index])
     return sorted(set(texts), key=item.choice_order.index)
 
 

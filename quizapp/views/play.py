@@ -44,8 +44,8 @@ def _owned_round(public_id: str) -> Round:
 
 
 def _position() -> int:
-    value = request.form.get("position", "")
-    return int(value) if value.isdigit() else -1
+    index = rounds.parse_index(request.form.get("position", ""))
+    return -1 if index is None else index
 
 
 def _card_response(round_: Round, error: str | None = None, status: int = 200) -> Response:
