@@ -39,10 +39,11 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     secure_cookies(app.config)
     os.makedirs(app.instance_path, exist_ok=True)
 
-    from . import cli, extensions, security, views
+    from . import assets, cli, extensions, security, views
 
     extensions.init_app(app)
     security.init_app(app)
+    assets.init_app(app)
     views.register(app)
     cli.register(app)
     return app
