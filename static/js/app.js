@@ -33,13 +33,24 @@
     const bar = timer.querySelector(".timer-bar");
     const text = card.querySelector("[data-timer-text]");
     const limit = parseFloat(timer.dataset.limit);
-    const deadline = performance.now() + parseFloat(timer.dataset.secondsLeft) * 1000;
+    const secondsLeft = parseFloat(timer.dataset.secondsLeft);
+    const deadline = performance.now() + secondsLeft * 1000;
+    const stepped = window.matchMedia("(prefers-reduced-motion: reduce)").matches;
+    bar.style.setProperty("--left", (secondsLeft / limit).toFixed(4));
+    if (!stepped) {
+      // One linear transition to empty for the whole countdown: smooth, and run by the compositor.
+      bar.getBoundingClientRect();
+      bar.style.transitionDuration = secondsLeft + "s";
+      bar.style.setProperty("--left", "0");
+    }
     let spoken = null;
     function tick() {
       const left = Math.max(0, (deadline - performance.now()) / 1000);
       const whole = Math.ceil(left);
-      bar.style.setProperty("--left", (left / limit).toFixed(3));
+      if (stepped) bar.style.setProperty("--left", (left / limit).toFixed(3));
       if (text) text.textContent = String(whole);
+      timer.classList.toggle("is-low", whole <= 5);
+      // Spoken twice at most (10 and 5 seconds left), never every second.
       if ((whole === 10 || whole === 5) && spoken !== whole) {
         spoken = whole;
         announce(whole + " seconds left");
