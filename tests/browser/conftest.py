@@ -29,6 +29,11 @@ PHONE = {
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
 
+def chromium_path() -> str | None:
+    """Debian's Chromium (or QUIZAPP_CHROMIUM), else any `chromium` on the PATH, else None."""
+    return CHROMIUM if Path(CHROMIUM).exists() else shutil.which("chromium")
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if "tests/browser/" in str(item.path).replace(os.sep, "/"):
@@ -38,7 +43,8 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Any]:
     """One headless Chromium for the session; a missing browser skips locally, fails in CI."""
-    if not Path(CHROMIUM).exists() and not shutil.which("chromium"):
+    executable = chromium_path()
+    if executable is None:
         message = (
             f"Chromium not found at {CHROMIUM}: install Debian's chromium to run the browser tier"
         )
@@ -49,7 +55,7 @@ def browser() -> Iterator[Any]:
 
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(
-            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+            executable_path=executable, headless=True, args=CHROMIUM_ARGS
         )
         yield chromium
         chromium.close()
@@ -74,6 +80,10 @@ def serve(tmp_path: Path) -> Iterator[Callable[..., LiveServer]]:
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
     report = yield
+    if report.skipped and os.environ.get("CI") == "true" and not hasattr(report, "wasxfail"):
+        # CI must prove the UI in a real browser: a skipped browser test is a failed one.
+        report.outcome = "failed"
+        report.longrepr = f"browser test skipped under CI=true: {report.longrepr}"
     if report.when == "call":
         item.stash.setdefault(_FAILED, report.failed)
     return report
@@ -89,14 +99,20 @@ def new_page(browser: Any, request: pytest.FixtureRequest, **options: Any) -> An
     page.errors = []
     page.on("console", lambda msg: page.errors.append(msg.text) if msg.type == "error" else None)
     page.on("pageerror", lambda exc: page.errors.append(str(exc)))
+    request.addfinalizer(context.close)
+    return watch(page, request)
 
-    def finish() -> None:
+
+def watch(page: Any, request: pytest.FixtureRequest) -> Any:
+    """Lend a page (from new_page) to one more test: errors start afresh, a failure is pictured."""
+    page.errors.clear()
+
+    def picture_a_failure() -> None:
         if request.node.stash.get(_FAILED, False):
             ARTIFACTS.mkdir(exist_ok=True)
             page.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"), full_page=True)
-        context.close()
 
-    request.addfinalizer(finish)
+    request.addfinalizer(picture_a_failure)
     return page
 
 

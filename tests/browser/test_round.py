@@ -2,76 +2,16 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from conftest import new_page
-from live_server import LiveServer
+from playing import current_question, play_to_results, start
 from playwright.sync_api import expect
-from sqlalchemy import select, update
+from sqlalchemy import update
 
-from quizapp.bank import Question, QuestionType
+from quizapp.bank import QuestionType
 from quizapp.extensions import db
-from quizapp.models import Round, RoundQuestion
-from quizapp.services.catalog import get_catalog
-
-ROUND_URL = re.compile(r"/play/([\w-]+)$")
-
-
-def current_question(server: LiveServer, page: Any) -> tuple[RoundQuestion, Question]:
-    """The stored item and bank question behind the card on screen."""
-    match = ROUND_URL.search(page.url)
-    assert match, page.url
-    position = int(page.get_by_test_id("progress").inner_text().split("/")[0]) - 1
-    with server.app.app_context():
-        round_ = db.session.scalar(select(Round).where(Round.public_id == match.group(1)))
-        assert round_ is not None
-        item = round_.items[position]
-        db.session.expunge(item)
-        return item, get_catalog().questions[item.question_id]
-
-
-def answer_right(server: LiveServer, page: Any, *, tap: bool = False) -> str:
-    """Answer the card on screen correctly, the way a player would; returns the type."""
-    item, question = current_question(server, page)
-    choices = page.get_by_test_id("choice")
-    press = (lambda loc: loc.tap()) if tap else (lambda loc: loc.click())
-    if question.type is QuestionType.TYPED:
-        page.get_by_test_id("answer-input").fill(question.accepted[0])
-        press(page.get_by_test_id("submit-answer"))
-    elif question.type is QuestionType.MULTI:
-        for index, text in enumerate(item.choice_order):
-            if text in question.correct:
-                press(choices.nth(index))
-        press(page.get_by_test_id("submit-answer"))
-    else:
-        (right,) = question.correct
-        press(choices.nth(item.choice_order.index(right)))
-    expect(page.get_by_test_id("feedback")).to_have_attribute("data-result", "correct")
-    return str(question.type)
-
-
-def start(page: Any, server: LiveServer, quiz: str, mode: str) -> None:
-    page.goto(server.url + "/")
-    page.locator(f'input[name="mode"][value="{mode}"]').check()
-    page.locator(f'[data-testid="quiz-card"][data-quiz="{quiz}"]').get_by_test_id(
-        "start-round"
-    ).click()
-    expect(page.get_by_test_id("question")).to_be_visible()
-    expect(page).to_have_url(ROUND_URL)
-
-
-def play_to_results(server: LiveServer, page: Any, *, tap: bool = False) -> set[str]:
-    """Answer every card right and move on until the results page."""
-    types = set()
-    total = int(page.get_by_test_id("progress").inner_text().split("/")[1])
-    for number in range(1, total + 1):
-        expect(page.get_by_test_id("progress")).to_have_text(f"{number} / {total}")
-        types.add(answer_right(server, page, tap=tap))
-        next_button = page.get_by_test_id("next")
-        (next_button.tap if tap else next_button.click)()
-    expect(page.get_by_test_id("results")).to_be_visible()
-    return types
+from quizapp.models import RoundQuestion
 
 
 def test_a_full_timed_round_by_tapping(serve: Any, page: Any) -> None:
@@ -127,6 +67,7 @@ def test_a_whole_round_by_keyboard_only(serve: Any, page: Any) -> None:
     start(page, server, "mixed", "relaxed")
     for number in range(1, 11):
         expect(page.get_by_test_id("progress")).to_have_text(f"{number} / 10")
+        # After each swap the new card takes the focus (evaluated outside the page: strict CSP).
         expect(page.locator("#card")).to_be_focused()
         item, question = current_question(server, page)
         if question.type is QuestionType.TYPED:
