@@ -55,3 +55,18 @@ bench: install
 		DEBIAN_FRONTEND=noninteractive apt-get install -y wrk || \
 		{ apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y wrk; }
 	$(BIN)/python bench/load.py $(BENCH_ARGS)
+
+# Look and weight (README, "Look, accessibility and weight"). `make screenshots` saves home,
+# question, feedback, results and leaderboard at 360 px, light and dark, into screenshots/
+# (git-ignored) with Debian's Chromium and its colour emoji font (installed when missing, as
+# root). `make weight` prints the bytes on the wire for the home page and a question card.
+.PHONY: screenshots weight
+SCREENSHOT_DEBS = chromium fonts-noto-color-emoji
+screenshots: install
+	@dpkg -s $(SCREENSHOT_DEBS) >/dev/null 2>&1 || [ "$$(id -u)" != 0 ] || \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y $(SCREENSHOT_DEBS) || \
+		{ apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y $(SCREENSHOT_DEBS); }
+	$(BIN)/python scripts/screenshots.py $(SCREENSHOTS_ARGS)
+
+weight: install
+	$(BIN)/python scripts/weight.py
