@@ -147,10 +147,7 @@ class BestScore(db.Model):  # type: ignore[name-defined,misc]
     """
 
     __tablename__ = "best_scores"
-    __table_args__ = (
-        UniqueConstraint("period", "quiz_id", "mode", "user_id"),
-        Index("ix_best_scores_board", "period", "quiz_id", "mode", "hidden", "score", "reached_at"),
-    )
+    __table_args__ = (UniqueConstraint("period", "quiz_id", "mode", "user_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     period: Mapped[str] = mapped_column(String(10))
@@ -167,10 +164,7 @@ class TotalScore(db.Model):  # type: ignore[name-defined,misc]
     """A player's bests summed over every quiz (dailies excluded), per period and mode."""
 
     __tablename__ = "total_scores"
-    __table_args__ = (
-        UniqueConstraint("period", "mode", "user_id"),
-        Index("ix_total_scores_board", "period", "mode", "hidden", "total", "reached_at"),
-    )
+    __table_args__ = (UniqueConstraint("period", "mode", "user_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     period: Mapped[str] = mapped_column(String(10))
@@ -179,6 +173,29 @@ class TotalScore(db.Model):  # type: ignore[name-defined,misc]
     total: Mapped[int]
     reached_at: Mapped[datetime]
     hidden: Mapped[bool] = mapped_column(default=False)
+
+
+# A board in its own order (best first, ties to whoever got there first): the top 20 is the
+# first entries of one range, and a player's neighbours the entries on either side of theirs.
+Index(
+    "ix_best_scores_board",
+    BestScore.period,
+    BestScore.quiz_id,
+    BestScore.mode,
+    BestScore.hidden,
+    BestScore.score.desc(),
+    BestScore.reached_at,
+    BestScore.user_id,
+)
+Index(
+    "ix_total_scores_board",
+    TotalScore.period,
+    TotalScore.mode,
+    TotalScore.hidden,
+    TotalScore.total.desc(),
+    TotalScore.reached_at,
+    TotalScore.user_id,
+)
 
 
 class BoardCount(db.Model):  # type: ignore[name-defined,misc]

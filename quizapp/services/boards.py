@@ -12,7 +12,6 @@ from typing import Any
 
 from sqlalchemy import (
     Select,
-    and_,
     bindparam,
     delete,
     false,
@@ -102,7 +101,11 @@ class _Queries:
 
     top: Select[Any]
     me: Select[Any]
+    # Neighbours, each side in two reads that walk the board index from the player outwards:
+    # the players tied with them first, then those with another score.
+    tied_above: Select[Any]
     above: Select[Any]
+    tied_below: Select[Any]
     below: Select[Any]
 
 
@@ -173,16 +176,19 @@ def _queries(per_quiz: bool) -> _Queries:
     )
     score, user = bindparam("score", type_=Integer), bindparam("user", type_=Integer)
     moment = bindparam("at", type_=DateTime)
-    earlier = or_(at < moment, and_(at == moment, uid < user))
-    later = or_(at > moment, and_(at == moment, uid > user))
-    # Each side is one index range read outwards from the player (>= / <= bound the range).
-    ahead = and_(value >= score, or_(value > score, earlier))
-    behind = and_(value <= score, or_(value < score, later))
+    # The board index is (..., value DESC, reached_at, user_id): the reads below go forwards
+    # from the player (below) or backwards (above), a few index entries each, however long
+    # the run of equal scores around them (<= and >= bound the range, the OR only filters).
+    tied_earlier = (value == score, at <= moment, or_(at < moment, uid < user))
+    tied_later = (value == score, at >= moment, or_(at > moment, uid > user))
+    limit = bindparam("limit", type_=Integer)
     return _Queries(
-        top=first(limit=bindparam("limit")),
+        top=first(limit=limit),
         me=rows(me, me.c.user_id == bindparam("user")).add_columns(ahead_of_me),
-        above=first(ahead, limit=NEIGHBOURS, upwards=True),
-        below=first(behind, limit=NEIGHBOURS),
+        tied_above=first(*tied_earlier, limit=NEIGHBOURS, upwards=True),
+        above=first(value > score, limit=limit, upwards=True),
+        tied_below=first(*tied_later, limit=NEIGHBOURS),
+        below=first(value < score, limit=limit),
     )
 
 
@@ -202,13 +208,21 @@ def _me(
         return None, ()
     me = _row(1 + int(found[4]), found)
     around = keys | {"score": me.score, "at": me.reached_at, "user": me.user_id}
-    above = db.session.execute(queries.above, around).all()
-    below = db.session.execute(queries.below, around).all()
+    above = _nearest(queries.tied_above, queries.above, around)
+    below = _nearest(queries.tied_below, queries.below, around)
     return me, (
         *(_row(me.rank - i, r) for i, r in reversed(list(enumerate(above, 1)))),
         me,
         *(_row(me.rank + i, r) for i, r in enumerate(below, 1)),
     )
+
+
+def _nearest(tied: Select[Any], others: Select[Any], around: dict[str, Any]) -> list[Any]:
+    """The NEIGHBOURS rows next to the player on one side: tied players first, then the rest."""
+    rows = list(db.session.execute(tied, around))
+    if len(rows) < NEIGHBOURS:
+        rows += db.session.execute(others, around | {"limit": NEIGHBOURS - len(rows)})
+    return rows
 
 
 def get_board(
