@@ -39,19 +39,20 @@ def fingerprint(filename: str) -> str | None:
     Recomputed when the file changes in debug mode; in production the files are fixed for the
     life of the process, so a hash once computed is not checked again (no stat per URL).
     """
-    folder = current_app.static_folder
-    path = Path(folder or "", filename)
-    if not current_app.debug and (known := _hashes.get(str(path))):
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    key = f"{app.static_folder}/{filename}"
+    known = _hashes.get(key)
+    if known is not None and not app.debug:
         return known[1]
+    path = Path(app.static_folder or "", filename)
     try:
         mtime = path.stat().st_mtime
     except (OSError, ValueError):
         return None
-    cached = _hashes.get(str(path))
-    if cached is None or cached[0] != mtime:
-        cached = (mtime, hashlib.sha256(path.read_bytes()).hexdigest()[:10])
-        _hashes[str(path)] = cached
-    return cached[1]
+    if known is None or known[0] != mtime:
+        known = (mtime, hashlib.sha256(path.read_bytes()).hexdigest()[:10])
+        _hashes[key] = known
+    return known[1]
 
 
 def _add_version(endpoint: str, values: dict[str, Any]) -> None:
