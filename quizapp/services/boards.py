@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
@@ -97,16 +97,11 @@ def is_daily(quiz_id: str) -> bool:
 
 @dataclass(frozen=True, slots=True)
 class _Queries:
-    """A board table's four reads, built once; values arrive as bound parameters."""
+    """A board table's three reads, built once; values arrive as bound parameters."""
 
     top: Select[Any]
     me: Select[Any]
-    # Neighbours, each side in two reads that walk the board index from the player outwards:
-    # the players tied with them first, then those with another score.
-    tied_above: Select[Any]
-    above: Select[Any]
-    tied_below: Select[Any]
-    below: Select[Any]
+    near: Select[Any]  # up to NEIGHBOURS rows on each side of the player, in one statement
 
 
 @functools.cache
@@ -133,22 +128,25 @@ def _queries(per_quiz: bool) -> _Queries:
             (value.asc(), at.desc(), uid.desc()) if upwards else (value.desc(), at.asc(), uid.asc())
         )
 
-    def first(*where: Any, limit: Any, upwards: bool = False) -> Select[Any]:
-        """The first `limit` rows in board order (reversed: upwards), names joined afterwards:
-        the sort may have to read a long run of equal scores, and only these rows need one."""
+    def picked(*where: Any, limit: Any, upwards: bool = False) -> Any:
+        """The first `limit` rows in board order (reversed: upwards), without names: the sort
+        may have to read a long run of equal scores, and only the rows kept need a name."""
         value = t.c.score if per_quiz else t.c.total
-        picked = (
+        return (
             select(t.c.user_id, value.label("value"), t.c.reached_at)
             .where(*board(t), *where)
             .order_by(*order(value, t.c.reached_at, t.c.user_id, upwards))
             .limit(limit)
             .subquery()
         )
-        c = picked.c
+
+    def named(rows: Any) -> Select[Any]:
+        """Rows of `picked` (or a union of them) with their names, in board order."""
+        c = rows.c
         return (
             select(c.user_id, users.c.username, c.value, c.reached_at)
-            .join_from(picked, users, users.c.id == c.user_id)
-            .order_by(*order(c.value, c.reached_at, c.user_id, upwards))
+            .join_from(rows, users, users.c.id == c.user_id)
+            .order_by(*order(c.value, c.reached_at, c.user_id, upwards=False))
         )
 
     value, at, uid = (t.c.score if per_quiz else t.c.total), t.c.reached_at, t.c.user_id
@@ -176,19 +174,23 @@ def _queries(per_quiz: bool) -> _Queries:
     )
     score, user = bindparam("score", type_=Integer), bindparam("user", type_=Integer)
     moment = bindparam("at", type_=DateTime)
-    # The board index is (..., value DESC, reached_at, user_id): the reads below go forwards
-    # from the player (below) or backwards (above), a few index entries each, however long
-    # the run of equal scores around them (<= and >= bound the range, the OR only filters).
+    # The board index is (..., value DESC, reached_at, user_id). The neighbours are four short
+    # walks of it from the player: backwards (above) and forwards (below), first through the
+    # players tied with them, then into the other scores. Each reads a few index entries
+    # however long the run of equal scores (<= and >= bound the range, the OR only filters).
     tied_earlier = (value == score, at <= moment, or_(at < moment, uid < user))
     tied_later = (value == score, at >= moment, or_(at > moment, uid > user))
-    limit = bindparam("limit", type_=Integer)
+    sides = [
+        picked(*tied_earlier, limit=NEIGHBOURS, upwards=True),
+        picked(value > score, limit=NEIGHBOURS, upwards=True),
+        picked(*tied_later, limit=NEIGHBOURS),
+        picked(value < score, limit=NEIGHBOURS),
+    ]
+    near = union_all(*(select(*side.c) for side in sides)).subquery()
     return _Queries(
-        top=first(limit=limit),
+        top=named(picked(limit=bindparam("limit", type_=Integer))),
         me=rows(me, me.c.user_id == bindparam("user")).add_columns(ahead_of_me),
-        tied_above=first(*tied_earlier, limit=NEIGHBOURS, upwards=True),
-        above=first(value > score, limit=limit, upwards=True),
-        tied_below=first(*tied_later, limit=NEIGHBOURS),
-        below=first(value < score, limit=limit),
+        near=named(near),
     )
 
 
@@ -208,21 +210,20 @@ def _me(
         return None, ()
     me = _row(1 + int(found[4]), found)
     around = keys | {"score": me.score, "at": me.reached_at, "user": me.user_id}
-    above = _nearest(queries.tied_above, queries.above, around)
-    below = _nearest(queries.tied_below, queries.below, around)
+    # In board order: up to 2 x NEIGHBOURS players ahead of the player, then as many behind.
+    near = [_row(0, r) for r in db.session.execute(queries.near, around)]
+    ahead = [r for r in near if _ahead(r, me)][-NEIGHBOURS:]
+    behind = [r for r in near if not _ahead(r, me)][:NEIGHBOURS]
     return me, (
-        *(_row(me.rank - i, r) for i, r in reversed(list(enumerate(above, 1)))),
+        *(replace(r, rank=me.rank - len(ahead) + i) for i, r in enumerate(ahead)),
         me,
-        *(_row(me.rank + i, r) for i, r in enumerate(below, 1)),
+        *(replace(r, rank=me.rank + i) for i, r in enumerate(behind, 1)),
     )
 
 
-def _nearest(tied: Select[Any], others: Select[Any], around: dict[str, Any]) -> list[Any]:
-    """The NEIGHBOURS rows next to the player on one side: tied players first, then the rest."""
-    rows = list(db.session.execute(tied, around))
-    if len(rows) < NEIGHBOURS:
-        rows += db.session.execute(others, around | {"limit": NEIGHBOURS - len(rows)})
-    return rows
+def _ahead(row: BoardRow, me: BoardRow) -> bool:
+    """Whether the row comes before the player's in board order."""
+    return (-row.score, row.reached_at, row.user_id) < (-me.score, me.reached_at, me.user_id)
 
 
 def get_board(
