@@ -3,10 +3,10 @@ the per-band counts equal a recount, and every rank is the player's place in a f
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Iterator
 
 import pytest
+from board_counts_check import recount, stored_counts
 from flask import Flask
 from live_server import HttpPlayer, LiveServer, serve_app
 from sqlalchemy import func, select
@@ -14,7 +14,7 @@ from test_answers import right_answer, together
 from user_factory import make_user
 
 from quizapp.extensions import db
-from quizapp.models import BestScore, BoardCount, Round, RoundQuestion, TotalScore, User, utcnow
+from quizapp.models import BestScore, Round, RoundQuestion, TotalScore, User, utcnow
 from quizapp.services import boards
 
 PLAYERS = 50
@@ -131,25 +131,3 @@ def test_fifty_players_finishing_at_once_keep_every_total_exact(
                     kind, "relaxed", now=now, quiz_id=quiz, user_id=user, limit=0
                 ).me
                 assert me is not None and me.rank == place, (kind, quiz, user)
-
-
-def recount() -> Counter[tuple[str, str, str, int]]:
-    """Visible rows per board and band of boards.BUCKET_WIDTH points, from the stored rows."""
-    counts: Counter[tuple[str, str, str, int]] = Counter()
-    width = boards.BUCKET_WIDTH
-    bests = select(BestScore.period, BestScore.quiz_id, BestScore.mode, BestScore.score)
-    for period, quiz, mode, score in db.session.execute(bests.where(BestScore.hidden.is_(False))):
-        counts[(period, quiz, mode, score // width)] += 1
-    totals = select(TotalScore.period, TotalScore.mode, TotalScore.total)
-    for period, mode, total in db.session.execute(totals.where(TotalScore.hidden.is_(False))):
-        counts[(period, boards.TOTAL_BOARD, mode, total // width)] += 1
-    return counts
-
-
-def stored_counts() -> Counter[tuple[str, str, str, int]]:
-    rows = db.session.execute(
-        select(
-            BoardCount.period, BoardCount.quiz_id, BoardCount.mode, BoardCount.bucket, BoardCount.n
-        )
-    )
-    return Counter({(p, q, m, b): n for p, q, m, b, n in rows if n != 0})

@@ -4,12 +4,12 @@ they equal a recount, and every player's rank is their place in a full sort of t
 from __future__ import annotations
 
 import random
-from collections import Counter
 from collections.abc import Iterator
 from datetime import datetime, timedelta
 
 import flask_migrate
 import pytest
+from board_counts_check import recount, stored_counts
 from flask import Flask
 from sqlalchemy import select
 from test_board_aggregates import aggregates, finish, make_user
@@ -33,27 +33,6 @@ STEPS = tuple(timedelta(hours=h) for h in (0, 0, 0, 1, 2, 5, 10))
 def ctx(app: Flask) -> Iterator[None]:
     with app.app_context():
         yield
-
-
-def recount() -> Counter[tuple[str, str, str, int]]:
-    """Visible rows per board and band, counted from best_scores and total_scores."""
-    counts: Counter[tuple[str, str, str, int]] = Counter()
-    bests = select(BestScore.period, BestScore.quiz_id, BestScore.mode, BestScore.score)
-    for period, quiz, mode, score in db.session.execute(bests.where(BestScore.hidden.is_(False))):
-        counts[(period, quiz, mode, score // BUCKET_WIDTH)] += 1
-    totals = select(TotalScore.period, TotalScore.mode, TotalScore.total)
-    for period, mode, total in db.session.execute(totals.where(TotalScore.hidden.is_(False))):
-        counts[(period, TOTAL_BOARD, mode, total // BUCKET_WIDTH)] += 1
-    return counts
-
-
-def stored_counts() -> Counter[tuple[str, str, str, int]]:
-    rows = db.session.execute(
-        select(
-            BoardCount.period, BoardCount.quiz_id, BoardCount.mode, BoardCount.bucket, BoardCount.n
-        )
-    )
-    return Counter({(p, q, m, b): n for p, q, m, b, n in rows if n != 0})
 
 
 def sorted_board(period: str, quiz: str, mode: str) -> list[tuple[int, str, int, datetime]]:
