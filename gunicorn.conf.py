@@ -22,6 +22,9 @@ graceful_timeout = 20
 keepalive = 5
 max_requests = 5000
 max_requests_jitter = 500
+# Recent gunicorn releases open a control socket at ~/.gunicorn/gunicorn.ctl by default: two
+# instances on one host would fight over that path, and nothing here uses it.
+control_socket_disable = True
 accesslog = os.environ.get("ACCESS_LOG", None)
 errorlog = "-"
 loglevel = os.environ.get("LOG_LEVEL", "info")
