@@ -13,7 +13,9 @@ class NamedPartsParser(FormDataParser):
     """Werkzeug's form parser, minus multipart parts that have no name.
 
     Werkzeug files such a part under the key None, and Flask-WTF's CSRF check, which looks
-    at every field's name, then fails with a 500 before any view runs.
+    at every field's name, then fails with a 500 before any view runs. `_parse_multipart` is
+    werkzeug 3's internal step for multipart bodies: tests/web/test_malformed_input.py fails
+    if a werkzeug release stops calling it.
     """
 
     def _parse_multipart(
