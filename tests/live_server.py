@@ -79,8 +79,9 @@ class HttpPlayer:
             with opener.open(request, timeout=30) as response:
                 return HttpResult(response.status, dict(response.headers), response.read().decode())
         except urllib.error.HTTPError as error:
-            body = error.read().decode(errors="replace")
-            return HttpResult(error.code, dict(error.headers), body)
+            with error:  # it holds the connection: left to the garbage collector, a ResourceWarning
+                body = error.read().decode(errors="replace")
+                return HttpResult(error.code, dict(error.headers), body)
 
     def get(self, path: str) -> HttpResult:
         return self._open(urllib.request.Request(self.base + path))
