@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import posixpath
 import re
 from pathlib import Path
 from typing import Any
 
 import brotli  # type: ignore[import-untyped]
-from flask import Flask, Response, current_app, request
+from flask import Flask, Response, abort, current_app, request
 from flask_compress import Compress
 
 LONG_CACHE = "public, max-age=31536000, immutable"
@@ -34,25 +35,32 @@ _compressed_files: dict[tuple[str, float, str], bytes] = {}
 
 
 def fingerprint(filename: str) -> str | None:
-    """The first 10 hex digits of the file's SHA-256, or None.
+    """The first 10 hex digits of the file's SHA-256, or None if there is no such file."""
+    version = _version(filename)
+    return version[1] if version else None
 
-    Recomputed when the file changes in debug mode; in production the files are fixed for the
-    life of the process, so a hash once computed is not checked again (no stat per URL).
+
+def _version(filename: str) -> tuple[float, str] | None:
+    """(mtime, hash) of the file as last hashed.
+
+    Recomputed when the file changes in debug mode; in production a hash once computed is not
+    checked again when building URLs (no stat per URL). A file changed on disk under a running
+    server is caught when it is served: its mtime no longer matches (_cache_static).
     """
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     key = f"{app.static_folder}/{filename}"
     known = _hashes.get(key)
     if known is not None and not app.debug:
-        return known[1]
+        return known
     path = Path(app.static_folder or "", filename)
     try:
         mtime = path.stat().st_mtime
+        if known is None or known[0] != mtime:
+            known = (mtime, hashlib.sha256(path.read_bytes()).hexdigest()[:10])
+            _hashes[key] = known
     except (OSError, ValueError):
         return None
-    if known is None or known[0] != mtime:
-        known = (mtime, hashlib.sha256(path.read_bytes()).hexdigest()[:10])
-        _hashes[key] = known
-    return known[1]
+    return known
 
 
 def _add_version(endpoint: str, values: dict[str, Any]) -> None:
@@ -75,31 +83,58 @@ def _encoding() -> str | None:
     return next((name for name in ("br", "gzip") if name in accepted), None)
 
 
-def _compressed(path: Path, encoding: str) -> bytes:
+def _compressed(path: Path, encoding: str) -> bytes | None:
     """The file compressed at the highest level, once per file version and encoding."""
-    key = (str(path), path.stat().st_mtime, encoding)
-    if key not in _compressed_files:
-        data = path.read_bytes()
-        packed = brotli.compress(data, quality=11) if encoding == "br" else gzip.compress(data, 9)
-        _compressed_files[key] = packed if len(packed) < len(data) else data
+    try:
+        key = (str(path), path.stat().st_mtime, encoding)
+        if key not in _compressed_files:
+            data = path.read_bytes()
+            level = {"quality": 11} if encoding == "br" else {}
+            packed = brotli.compress(data, **level) if level else gzip.compress(data, 9)
+            _compressed_files[key] = packed if len(packed) < len(data) else data
+    except OSError:
+        return None  # gone since send_file opened it: serve what send_file has
     return _compressed_files[key]
+
+
+def _is_current(version: tuple[float, str] | None, response: Response) -> bool:
+    """Whether the hash was computed from the very file being served (same mtime)."""
+    served = response.last_modified
+    return version is not None and served is not None and int(version[0]) == int(served.timestamp())
+
+
+def _refuse_odd_static_paths() -> None:
+    """404 for a static path that is not in its plain form ("css/x/../app.css", "css//app.css").
+
+    Flask would serve such a path as the file it leads to: one file under endless names, each
+    hashed, compressed and kept in memory. Browsers never ask for them: they resolve dot
+    segments before sending a URL.
+    """
+    if request.endpoint == "static":
+        filename = (request.view_args or {}).get("filename", "")
+        if posixpath.normpath(filename) != filename:
+            abort(404)
 
 
 def _cache_static(response: Response) -> Response:
     """Long-lived caching for fingerprinted static files, sent pre-compressed."""
-    if request.endpoint != "static" or response.status_code not in (200, 304):
+    if request.endpoint != "static" or response.status_code not in (200, 206, 304):
         return response
     filename = (request.view_args or {}).get("filename", "")
-    versioned = VERSIONED_NAME.match(filename) or request.args.get("v") == fingerprint(filename)
-    response.headers["Cache-Control"] = LONG_CACHE if versioned else SHORT_CACHE
     response.headers.pop("Expires", None)
+    version = _version(filename)
+    hashed = version is not None and request.args.get("v") == version[1]
+    named = bool(VERSIONED_NAME.match(filename)) or hashed
+    long_lived = named and _is_current(version, response)
+    response.headers["Cache-Control"] = LONG_CACHE if long_lived else SHORT_CACHE
     encoding = _encoding()
     mimetype_ok = response.mimetype in current_app.config["COMPRESS_MIMETYPES"]
-    if response.status_code != 200 or request.method != "GET" or not encoding or not mimetype_ok:
+    if response.status_code != 200 or request.method not in ("GET", "HEAD"):
         return response
-    path = Path(current_app.static_folder or "", filename)
-    body = _compressed(path, encoding)
-    if len(body) == response.content_length:
+    if not encoding or not mimetype_ok:
+        return response
+    body = _compressed(Path(current_app.static_folder or "", filename), encoding)
+    if body is None or len(body) == response.content_length:
         return response  # compressing did not help (it never grows a file)
     if hasattr(response.response, "close"):
         response.response.close()  # the open file send_file would have streamed
@@ -121,5 +156,6 @@ def init_app(app: Flask) -> None:
         app.config.setdefault(key, value)
     app.extensions["compress"] = Compress(app)
     app.url_defaults(_add_version)
+    app.before_request(_refuse_odd_static_paths)
     # Registered after Flask-Compress, so it runs before it (after_request runs in reverse).
     app.after_request(_cache_static)

@@ -101,3 +101,37 @@ def test_in_debug_mode_the_hash_follows_an_edited_file(
         (tmp_path / "x.css").write_text("b{}")
         os.utime(tmp_path / "x.css", (1, 1))
         assert assets.fingerprint("x.css") not in (None, first)
+
+
+@pytest.mark.parametrize(
+    "path", ["/static/css/x/../app.css", "/static/css/../css/app.css", "/static/css//app.css"]
+)
+def test_a_static_path_in_another_spelling_is_not_found(client: FlaskClient, path: str) -> None:
+    from quizapp import assets
+
+    kept = len(assets._compressed_files), len(assets._hashes)
+    with client.get(path, headers={"Accept-Encoding": "br"}) as response:
+        assert response.status_code == 404
+        assert "Page not found" in response.get_data(as_text=True)
+    assert (len(assets._compressed_files), len(assets._hashes)) == kept
+
+
+def test_a_file_changed_under_a_running_server_is_not_cached_for_a_year(
+    app: Flask, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from quizapp import assets
+
+    (tmp_path / "x.css").write_text("a{}")
+    monkeypatch.setattr(app, "static_folder", str(tmp_path))
+    monkeypatch.setattr(assets, "_hashes", {})
+    client = app.test_client()
+    assert not app.debug
+    with app.test_request_context():
+        old = assets.fingerprint("x.css")
+    with client.get(f"/static/x.css?v={old}") as response:
+        assert response.headers["Cache-Control"] == LONG_CACHE
+    (tmp_path / "x.css").write_text("b{}")
+    os.utime(tmp_path / "x.css", (10**9, 10**9))
+    with client.get(f"/static/x.css?v={old}") as response:
+        assert response.data == b"b{}"
+        assert response.headers["Cache-Control"] == SHORT_CACHE
