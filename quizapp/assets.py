@@ -73,27 +73,16 @@ def _add_version(endpoint: str, values: dict[str, Any]) -> None:
         values["v"] = version
 
 
-def _encoding() -> str | None:
-    """The best encoding the client accepts: brotli, then gzip."""
-    accepted = set()
-    for part in request.headers.get("Accept-Encoding", "").lower().split(","):
-        name, _, quality = part.strip().partition(";q=")
-        if quality.strip() not in ("0", "0.0", "0.00", "0.000"):
-            accepted.add(name.strip())
-    return next((name for name in ("br", "gzip") if name in accepted), None)
-
-
 def _compressed(path: Path, encoding: str) -> bytes | None:
     """The file compressed at the highest level, once per file version and encoding."""
     try:
         key = (str(path), path.stat().st_mtime, encoding)
-        if key not in _compressed_files:
-            data = path.read_bytes()
-            level = {"quality": 11} if encoding == "br" else {}
-            packed = brotli.compress(data, **level) if level else gzip.compress(data, 9)
-            _compressed_files[key] = packed if len(packed) < len(data) else data
+        data = None if key in _compressed_files else path.read_bytes()
     except OSError:
         return None  # gone since send_file opened it: serve what send_file has
+    if data is not None:
+        packed = brotli.compress(data, quality=11) if encoding == "br" else gzip.compress(data, 9)
+        _compressed_files[key] = min(data, packed, key=len)  # never larger than the file
     return _compressed_files[key]
 
 
@@ -127,11 +116,10 @@ def _cache_static(response: Response) -> Response:
     named = bool(VERSIONED_NAME.match(filename)) or hashed
     long_lived = named and _is_current(version, response)
     response.headers["Cache-Control"] = LONG_CACHE if long_lived else SHORT_CACHE
-    encoding = _encoding()
-    mimetype_ok = response.mimetype in current_app.config["COMPRESS_MIMETYPES"]
     if response.status_code != 200 or request.method not in ("GET", "HEAD"):
         return response
-    if not encoding or not mimetype_ok:
+    encoding = request.accept_encodings.best_match(("br", "gzip"))
+    if not encoding or response.mimetype not in current_app.config["COMPRESS_MIMETYPES"]:
         return response
     body = _compressed(Path(current_app.static_folder or "", filename), encoding)
     if body is None or len(body) == response.content_length:

@@ -14,6 +14,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
+from quizapp import assets
 from quizapp.assets import LONG_CACHE, SHORT_CACHE
 
 STATIC = Path(__file__).resolve().parents[2] / "static"
@@ -87,19 +88,21 @@ def test_a_missing_static_file_is_a_plain_404(client: FlaskClient) -> None:
     assert response.headers.get("Cache-Control") != LONG_CACHE
 
 
-def test_in_debug_mode_the_hash_follows_an_edited_file(
-    app: Flask, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    from quizapp import assets
-
-    (tmp_path / "x.css").write_text("a{}")
+@pytest.fixture
+def own_static(app: Flask, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The app serving a static folder of its own with one file, x.css, nothing hashed yet."""
+    (own_static / "x.css").write_text("a{}")
     monkeypatch.setattr(app, "static_folder", str(tmp_path))
     monkeypatch.setattr(assets, "_hashes", {})
+    return tmp_path
+
+
+def test_in_debug_mode_the_hash_follows_an_edited_file(app: Flask, own_static: Path) -> None:
     app.debug = True
     with app.test_request_context():
         first = assets.fingerprint("x.css")
-        (tmp_path / "x.css").write_text("b{}")
-        os.utime(tmp_path / "x.css", (1, 1))
+        (own_static / "x.css").write_text("b{}")
+        os.utime(own_static / "x.css", (1, 1))
         assert assets.fingerprint("x.css") not in (None, first)
 
 
@@ -107,8 +110,6 @@ def test_in_debug_mode_the_hash_follows_an_edited_file(
     "path", ["/static/css/x/../app.css", "/static/css/../css/app.css", "/static/css//app.css"]
 )
 def test_a_static_path_in_another_spelling_is_not_found(client: FlaskClient, path: str) -> None:
-    from quizapp import assets
-
     kept = len(assets._compressed_files), len(assets._hashes)
     with client.get(path, headers={"Accept-Encoding": "br"}) as response:
         assert response.status_code == 404
@@ -117,21 +118,16 @@ def test_a_static_path_in_another_spelling_is_not_found(client: FlaskClient, pat
 
 
 def test_a_file_changed_under_a_running_server_is_not_cached_for_a_year(
-    app: Flask, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    app: Flask, own_static: Path
 ) -> None:
-    from quizapp import assets
-
-    (tmp_path / "x.css").write_text("a{}")
-    monkeypatch.setattr(app, "static_folder", str(tmp_path))
-    monkeypatch.setattr(assets, "_hashes", {})
     client = app.test_client()
     assert not app.debug
     with app.test_request_context():
         old = assets.fingerprint("x.css")
     with client.get(f"/static/x.css?v={old}") as response:
         assert response.headers["Cache-Control"] == LONG_CACHE
-    (tmp_path / "x.css").write_text("b{}")
-    os.utime(tmp_path / "x.css", (10**9, 10**9))
+    (own_static / "x.css").write_text("b{}")
+    os.utime(own_static / "x.css", (10**9, 10**9))
     with client.get(f"/static/x.css?v={old}") as response:
         assert response.data == b"b{}"
         assert response.headers["Cache-Control"] == SHORT_CACHE
