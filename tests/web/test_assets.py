@@ -91,7 +91,7 @@ def test_a_missing_static_file_is_a_plain_404(client: FlaskClient) -> None:
 @pytest.fixture
 def own_static(app: Flask, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """The app serving a static folder of its own with one file, x.css, nothing hashed yet."""
-    (own_static / "x.css").write_text("a{}")
+    (tmp_path / "x.css").write_text("a{}")
     monkeypatch.setattr(app, "static_folder", str(tmp_path))
     monkeypatch.setattr(assets, "_hashes", {})
     return tmp_path
