@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
@@ -180,17 +180,18 @@ def _queries(per_quiz: bool) -> _Queries:
     # however long the run of equal scores (<= and >= bound the range, the OR only filters).
     tied_earlier = (value == score, at <= moment, or_(at < moment, uid < user))
     tied_later = (value == score, at >= moment, or_(at > moment, uid > user))
-    sides = [
-        picked(*tied_earlier, limit=NEIGHBOURS, upwards=True),
-        picked(value > score, limit=NEIGHBOURS, upwards=True),
-        picked(*tied_later, limit=NEIGHBOURS),
-        picked(value < score, limit=NEIGHBOURS),
+    sides = [  # (rows, whether they are ahead of the player)
+        (picked(*tied_earlier, limit=NEIGHBOURS, upwards=True), 1),
+        (picked(value > score, limit=NEIGHBOURS, upwards=True), 1),
+        (picked(*tied_later, limit=NEIGHBOURS), 0),
+        (picked(value < score, limit=NEIGHBOURS), 0),
     ]
-    near = union_all(*(select(*side.c) for side in sides)).subquery()
+    ahead = [select(*rows.c, literal(is_ahead, Integer).label("ahead")) for rows, is_ahead in sides]
+    near = union_all(*ahead).subquery()
     return _Queries(
         top=named(picked(limit=bindparam("limit", type_=Integer))),
         me=rows(me, me.c.user_id == bindparam("user")).add_columns(ahead_of_me),
-        near=named(near),
+        near=named(near).add_columns(near.c.ahead),
     )
 
 
@@ -211,19 +212,14 @@ def _me(
     me = _row(1 + int(found[4]), found)
     around = keys | {"score": me.score, "at": me.reached_at, "user": me.user_id}
     # In board order: up to 2 x NEIGHBOURS players ahead of the player, then as many behind.
-    near = [_row(0, r) for r in db.session.execute(queries.near, around)]
-    ahead = [r for r in near if _ahead(r, me)][-NEIGHBOURS:]
-    behind = [r for r in near if not _ahead(r, me)][:NEIGHBOURS]
+    near = db.session.execute(queries.near, around).all()
+    ahead = [r for r in near if r.ahead][-NEIGHBOURS:]
+    behind = [r for r in near if not r.ahead][:NEIGHBOURS]
     return me, (
-        *(replace(r, rank=me.rank - len(ahead) + i) for i, r in enumerate(ahead)),
+        *(_row(me.rank - len(ahead) + i, r) for i, r in enumerate(ahead)),
         me,
-        *(replace(r, rank=me.rank + i) for i, r in enumerate(behind, 1)),
+        *(_row(me.rank + i, r) for i, r in enumerate(behind, 1)),
     )
-
-
-def _ahead(row: BoardRow, me: BoardRow) -> bool:
-    """Whether the row comes before the player's in board order."""
-    return (-row.score, row.reached_at, row.user_id) < (-me.score, me.reached_at, me.user_id)
 
 
 def get_board(
