@@ -129,12 +129,6 @@ class Overview:
     answers: int
 
 
-def page_number(text: str | None) -> int:
-    """The page asked for in a query string; 1 for anything that is not a positive number."""
-    # isascii: str.isdigit() also accepts "²", which int() refuses.
-    return max(int(text), 1) if text and text.isascii() and text.isdigit() and len(text) < 7 else 1
-
-
 def _paginate(
     query: Select[*tuple[Any, ...]], number: int, per_page: int
 ) -> tuple[Sequence[Any], int, int, int]:

@@ -21,11 +21,11 @@ from ..game.rounds import draw_round, shuffle_choices
 from ..game.scoring import TIMED_OUT, Mode, Points, is_timed_out, score_answer
 from ..models import QuestionSnapshot, Round, RoundQuestion
 from . import boards
+from .numbers import small_number
 from .quizzes import quiz_pool
 from .snapshots import ensure_snapshots, question_from_snapshot
 
 PUBLIC_ID = re.compile(r"[A-Za-z0-9_-]{1,32}")  # token_urlsafe ids fit in rounds.public_id
-MAX_INDEX_DIGITS = 6
 
 
 class RoundNotFound(Exception):
@@ -179,19 +179,11 @@ def question_for(catalog: Catalog, item: RoundQuestion) -> Question:
     return question_from_snapshot(snapshot)
 
 
-def parse_index(value: str) -> int | None:
-    """A posted position or choice index: a short ASCII decimal, else None."""
-    # str.isdigit() also accepts "²" (which int() refuses) and 5,000-digit numbers.
-    if value.isascii() and value.isdigit() and len(value) <= MAX_INDEX_DIGITS:
-        return int(value)
-    return None
-
-
 def _picked_choices(item: RoundQuestion, picked: Sequence[str]) -> list[str]:
     """Choice texts for the submitted indices; InvalidAnswer for anything else."""
     texts = []
     for value in picked:
-        index = parse_index(value)
+        index = small_number(value)
         if index is None or index >= len(item.choice_order):
             raise InvalidAnswer("That choice is not part of this question.")
         texts.append(item.choice_order[index])

@@ -29,6 +29,7 @@ from ..models import utcnow
 from ..services import admin, charts, exports, stats
 from ..services import boards as leaderboards
 from ..services.catalog import get_catalog
+from ..services.numbers import page_number
 from ..services.quizzes import quiz_cards
 from .htmx import is_htmx, page_or_fragment, respond_after_post, see_other
 
@@ -101,7 +102,7 @@ def _fresh_enough() -> Response | None:
 
 
 def _page() -> int:
-    return admin.page_number(request.args.get("page"))
+    return page_number(request.args.get("page"))
 
 
 @bp.get("/")

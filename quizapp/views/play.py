@@ -25,6 +25,7 @@ from ..models import Round, utcnow
 from ..services import rounds
 from ..services.cards import card_view, summarize
 from ..services.catalog import get_catalog
+from ..services.numbers import small_number
 from .htmx import page_or_fragment, respond_after_post, see_other
 
 bp = Blueprint("play", __name__)
@@ -44,7 +45,7 @@ def _owned_round(public_id: str) -> Round:
 
 
 def _position() -> int:
-    index = rounds.parse_index(request.form.get("position", ""))
+    index = small_number(request.form.get("position"))
     return -1 if index is None else index
 
 

@@ -7,20 +7,17 @@ from flask_login import current_user, login_required
 
 from ..models import utcnow
 from ..services.catalog import get_catalog
+from ..services.numbers import page_number
 from ..services.profile import load_profile
 
 bp = Blueprint("profile", __name__)
-
-
-def _page_number() -> int:
-    """The ?page= number; anything that is not a small positive number means page 1."""
-    page = request.args.get("page", "")
-    return int(page) if page.isascii() and page.isdigit() and len(page) < 7 else 1
 
 
 @bp.get("/profile")
 @login_required
 def me() -> str:
     """Your rounds (10 a page, newest first), bests per quiz and mode, accuracy and streak."""
-    profile = load_profile(get_catalog(), current_user.id, _page_number(), utcnow())
+    profile = load_profile(
+        get_catalog(), current_user.id, page_number(request.args.get("page")), utcnow()
+    )
     return render_template("profile/me.html", user=current_user, profile=profile)
