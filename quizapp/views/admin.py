@@ -130,7 +130,7 @@ def _player_response(
     return page_or_fragment("admin/player.html", "admin/_visibility.html", **context)
 
 
-@bp.get("/players/<int:user_id>")
+@bp.get("/players/<id:user_id>")
 def player(user_id: int) -> Response:
     """A player, their rounds, and the hide/unhide button."""
     # The newest message of this blueprint only: a plain hide then unhide flashes twice.
@@ -159,19 +159,19 @@ def _set_hidden(user_id: int, hidden: bool) -> Response:
     return respond_after_post(location, lambda: _player_response(user_id, message=message))
 
 
-@bp.post("/players/<int:user_id>/hide")
+@bp.post("/players/<id:user_id>/hide")
 def hide(user_id: int) -> Response:
     """Hide a player from every leaderboard."""
     return _set_hidden(user_id, True)
 
 
-@bp.post("/players/<int:user_id>/unhide")
+@bp.post("/players/<id:user_id>/unhide")
 def unhide(user_id: int) -> Response:
     """Show a hidden player on the leaderboards again."""
     return _set_hidden(user_id, False)
 
 
-@bp.get("/rounds/<int:round_id>")
+@bp.get("/rounds/<id:round_id>")
 def round_detail(round_id: int) -> str:
     """One round's answers, with the prompts as they were served."""
     try:
@@ -181,7 +181,7 @@ def round_detail(round_id: int) -> str:
     return render_template("admin/round.html", detail=detail)
 
 
-@bp.post("/rounds/<int:round_id>/void")
+@bp.post("/rounds/<id:round_id>/void")
 def void(round_id: int) -> Response:
     """Void a round: its points leave every leaderboard (audit-logged)."""
     try:

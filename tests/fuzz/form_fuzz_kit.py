@@ -31,6 +31,7 @@ from werkzeug.test import EnvironBuilder, TestResponse
 
 from quizapp.extensions import db
 from quizapp.models import Round, RoundQuestion, User
+from quizapp.views import MAX_ID
 
 # Per (endpoint, tier): the Hypothesis examples that reached it and the requests they sent.
 # conftest.py prints them at the end of the run.
@@ -395,9 +396,10 @@ def routed(app: Flask, url: str, method: str = "POST") -> bool:
 
 
 def path_int(text: str) -> int | None:
-    """The number werkzeug's <int:...> converter reads from a path segment, or None (404)."""
+    """The id the app's <id:...> converter reads from a path segment, or None (no route: 404)."""
     if re.fullmatch(r"\d+", text) and len(text) < 100:  # \d: any Unicode decimal digit
-        return int(text)
+        number = int(text)
+        return number if 1 <= number <= MAX_ID else None
     return None
 
 

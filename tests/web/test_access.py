@@ -51,11 +51,11 @@ TABLE: dict[tuple[str, str], tuple[dict[str, str], dict[str, int]]] = {
     ("/admin/boards", "GET"): ({}, ADMIN),
     ("/admin/boards.csv", "GET"): ({}, ADMIN),
     ("/admin/players", "GET"): ({}, ADMIN),
-    ("/admin/players/<int:user_id>", "GET"): ({}, ADMIN),
-    ("/admin/players/<int:user_id>/hide", "POST"): ({}, ADMIN_POST),
-    ("/admin/players/<int:user_id>/unhide", "POST"): ({}, ADMIN_POST),
-    ("/admin/rounds/<int:round_id>", "GET"): ({}, ADMIN),
-    ("/admin/rounds/<int:round_id>/void", "POST"): ({}, ADMIN_POST),
+    ("/admin/players/<id:user_id>", "GET"): ({}, ADMIN),
+    ("/admin/players/<id:user_id>/hide", "POST"): ({}, ADMIN_POST),
+    ("/admin/players/<id:user_id>/unhide", "POST"): ({}, ADMIN_POST),
+    ("/admin/rounds/<id:round_id>", "GET"): ({}, ADMIN),
+    ("/admin/rounds/<id:round_id>/void", "POST"): ({}, ADMIN_POST),
     ("/admin/suspicious", "GET"): ({}, ADMIN),
     ("/admin/questions", "GET"): ({}, ADMIN),
     ("/admin/charts", "GET"): ({}, ADMIN),
@@ -75,8 +75,8 @@ class World:
     def url(self, rule: str) -> str:
         return (
             rule.replace("<public_id>", self.public_id)
-            .replace("<int:user_id>", str(self.other_id))
-            .replace("<int:round_id>", str(self.round_id))
+            .replace("<id:user_id>", str(self.other_id))
+            .replace("<id:round_id>", str(self.round_id))
             .replace("<path:filename>", "css/app.css")
         )
 
