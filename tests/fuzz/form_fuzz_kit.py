@@ -354,7 +354,8 @@ VARIANTS: dict[str, dict[str, str]] = {
     "odd": {"HX-Request": "TRUE", "HX-Boosted": "\x7f", "HX-Target": "💜"},
 }
 variants = st.sampled_from(sorted(VARIANTS))
-SANE = frozenset({200, 302, 303, 400, 403, 404, 405, 413, 429})
+# 308: werkzeug's redirect of a path with doubled slashes ("/play/..//next") to its merged form.
+SANE = frozenset({200, 302, 303, 308, 400, 403, 404, 405, 413, 429})
 
 
 def send(
@@ -389,10 +390,13 @@ def send(
     return response
 
 
-def routed(app: Flask, url: str, method: str = "POST") -> bool:
-    """True when the URL names a page (its path matches a rule for the method)."""
+def routing_status(app: Flask, url: str, method: str = "POST") -> int | None:
+    """None when the URL names a page (its path matches a rule for the method); otherwise the
+    status the router answers before any view: 404, 405, or 308 to the path with its doubled
+    slashes merged ("/play/..//next" -> "/play/../next")."""
     with app.test_request_context(url, method=method) as context:
-        return context.request.routing_exception is None
+        problem = context.request.routing_exception
+        return None if problem is None else int(getattr(problem, "code", 0) or 0)
 
 
 def path_int(text: str) -> int | None:
