@@ -31,12 +31,11 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
 import brotli  # noqa: E402
-from live_server import serve_app  # noqa: E402
+from live_server import TOKEN, serve_app  # noqa: E402
 
 COLD_CARD_BUDGET = 30_000
 NEXT_CARD_BUDGET = 2_000
 LINKED = re.compile(r'<(?:link|script)\b[^>]*?(?:href|src)="(/static/[^"]+)"')
-TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
 BROWSER_HEADERS = {
     "Accept": "text/html,application/xhtml+xml,*/*;q=0.8",
     "Accept-Encoding": "gzip, deflate, br, zstd",
