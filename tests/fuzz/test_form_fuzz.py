@@ -592,12 +592,7 @@ def test_admin_hide_and_unhide(site: Site, action: str, data: st.DataObject) -> 
         for name in ("mina", "jisoo"):
             admin.set_player_hidden(site.ids["admin"], site.ids[name], name in hidden, utcnow())
     who = data.draw(WHO, label="who")
-    browser = Browser.open(site.app.test_client())
-    if who != "guest":
-        log_in_as(browser.client, site.ids["jisoo" if who == "player" else "admin"])
-    if who == "idle admin":
-        with browser.client.session_transaction() as session:
-            session["active_at"] = 0
+    browser = browser_as(site, who)
     target = data.draw(user_ids, label="user id").format(**site.ids)
     url = f"/admin/players/{quote(target, safe='%')}/{action}"
     endpoint = f"POST /admin/players/<id>/{action}"
@@ -626,6 +621,18 @@ def test_admin_hide_and_unhide(site: Site, action: str, data: st.DataObject) -> 
             assert entries[-1].target_user_id == user_id
             user = db.session.get(User, user_id)
             assert user is not None and user.is_hidden is (action == "hide")
+
+
+def browser_as(site: Site, who: str) -> Browser:
+    """A browser of a guest, a player (Jisoo), the admin, or the admin idle past the re-login
+    time."""
+    browser = Browser.open(site.app.test_client())
+    if who != "guest":
+        log_in_as(browser.client, site.ids["jisoo" if who == "player" else "admin"])
+    if who == "idle admin":
+        with browser.client.session_transaction() as session:
+            session["active_at"] = 0
+    return browser
 
 
 def admin_answer(who: str, status: int, found: bool) -> bool:
@@ -662,12 +669,7 @@ def some_round(site: Site, owner: int | None, voided: bool) -> int:
 @given(data=st.data())
 def test_admin_void_round(site: Site, data: st.DataObject) -> None:
     who = data.draw(WHO, label="who")
-    browser = Browser.open(site.app.test_client())
-    if who != "guest":
-        log_in_as(browser.client, site.ids["jisoo" if who == "player" else "admin"])
-    if who == "idle admin":
-        with browser.client.session_transaction() as session:
-            session["active_at"] = 0
+    browser = browser_as(site, who)
     owner = data.draw(st.sampled_from([site.ids["mina"], None]), label="owner")
     existing = some_round(site, owner, voided=data.draw(st.booleans(), label="voided"))
     target = data.draw(
