@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import http.client
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -64,8 +65,9 @@ class Load:
         while not self.stopping.is_set():
             try:
                 self.play_round()
-            except (OSError, AssertionError, KeyError):
-                # the server is down or restarting (refused, reset, no token, no Location)
+            except (OSError, http.client.HTTPException, AssertionError, KeyError):
+                # the server is down or restarting: refused, reset, cut in the middle of a body
+                # (IncompleteRead: that answer was not acknowledged), no token, no Location
                 time.sleep(0.05)
 
     def play_round(self) -> None:
