@@ -58,6 +58,13 @@ SCENARIOS = (
     Scenario("answer", "answer POST (htmx)", ">= 25 %, p99 < 100 ms", 0.25, 100.0),
     Scenario("board", "leaderboard fragment", ">= 45 %", 0.45),
 )
+# --floor: bare routes doing only what the pages above cannot skip (bench/floor.py)
+FLOOR_SCENARIOS = tuple(
+    Scenario(f"floor-{i + 1}", "floor: " + name)
+    for i, name in enumerate(
+        ("session", "session + round", "session + row", "session + write", "user (signed in)")
+    )
+)
 
 
 @dataclass
@@ -145,10 +152,12 @@ def flask_cli(env: dict[str, str], *args: str) -> None:
 class Gunicorn:
     """`gunicorn -c gunicorn.conf.py wsgi:app`, its log in a file, stopped with SIGTERM."""
 
-    def __init__(self, env: dict[str, str], log_path: Path) -> None:
+    def __init__(self, env: dict[str, str], log_path: Path, floor: bool = False) -> None:
         self.log_path = log_path
         self.log = open(log_path, "w")  # noqa: SIM115  (closed in stop())
         command = [str(BIN / "gunicorn"), "-c", str(ROOT / "gunicorn.conf.py"), "wsgi:app"]
+        if floor:  # the same app plus bench/floor.py's bare routes
+            command[-1:] = ["--pythonpath", str(LUA.parent), "floor:floor_app()"]
         self.process = subprocess.Popen(
             command, cwd=ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT
         )
@@ -297,11 +306,18 @@ def run_database(url_arg: str, args: argparse.Namespace) -> DatabaseRun:
     has_board = "boards.page" in app.view_functions
     if has_board:
         lists["board"] = data.board_entries(app, viewers, base)
+    scenarios = SCENARIOS + (FLOOR_SCENARIOS if args.floor else ())
+    if args.floor:
+        from floor import floor_entries
+
+        floors = floor_entries(lists["card"], lists.get("board", []))
+        for scenario in FLOOR_SCENARIOS:
+            lists[scenario.key] = floors[scenario.title.removeprefix("floor: ")]
     for key, entries in lists.items():
         data.write_list(str(temp / f"{key}.list"), entries)
     data.dispose(app)
 
-    server = Gunicorn(env, temp / "gunicorn.log")
+    server = Gunicorn(env, temp / "gunicorn.log", floor=args.floor)
     try:
         server.wait_ready(base)
         _check_entries(base, lists)
@@ -311,7 +327,7 @@ def run_database(url_arg: str, args: argparse.Namespace) -> DatabaseRun:
                 run_wrk(base, temp / f"{key}.list", "cycle", args.warmup, args)
         run.workers = len(set(_worker_pids(server.log_path)))
         run.load = " ".join(f"{n:.2f}" for n in os.getloadavg())
-        for scenario in SCENARIOS:
+        for scenario in scenarios:
             row = Row(scenario)
             run.rows.append(row)
             if scenario.key == "board" and not has_board:
@@ -466,6 +482,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--connections", type=int, default=10, help="wrk connections (10)")
     parser.add_argument("--timeout", type=int, default=2, help="wrk request timeout, s (2)")
     parser.add_argument("--workers", type=int, help="WEB_CONCURRENCY (default: the config's)")
+    parser.add_argument(
+        "--floor",
+        action="store_true",
+        help="also run bench/floor.py's bare routes (the least each page must do) under wrk",
+    )
     parser.add_argument("--answers", type=int, help="rounds to prepare for the answer run")
     parser.add_argument("--py-spy", metavar="DIR", help="also record py-spy samples into DIR")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
