@@ -28,7 +28,6 @@ route's ratio cannot be met by the page that needs more than that route does.
 from __future__ import annotations
 
 import argparse
-import logging
 import secrets
 import shutil
 import statistics
@@ -134,24 +133,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--requests", type=int, default=200, help="requests per route a round")
     args = parser.parse_args(argv)
 
-    import flask_migrate
     import load_data as data
 
-    from quizapp.config import database_url_from_env
-    from quizapp.services.catalog import get_catalog
-    from quizapp.services.snapshots import load_banks
-
     temp = Path(tempfile.mkdtemp(prefix="quizapp-floor-"))
-    url = args.database_url or f"sqlite:///{temp}/floor.sqlite"
-    url = database_url_from_env({"DATABASE_URL": url}) or url
-    if url.startswith("postgresql"):
-        data.ensure_postgres_database(url)
-    app = data.bench_app(url, secrets.token_hex(32))
+    app, url = data.migrated_app(args.database_url, temp)
     add_floor_routes(app)
-    logging.getLogger("alembic").setLevel(logging.WARNING)
-    with app.app_context():
-        flask_migrate.upgrade()
-        load_banks(get_catalog())
     tag = "floor-" + secrets.token_hex(3) + "-"
     template = data.guest_template(app)
     cards = data.card_entries(app, template, tag + "c", 8)

@@ -7,6 +7,7 @@ requests wrk sends are ones the app accepts from a real browser.
 
 from __future__ import annotations
 
+import logging
 import random
 import re
 import secrets
@@ -14,6 +15,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
@@ -120,6 +122,29 @@ def bench_app(url: str, secret_key: str) -> Flask:
     config = {"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": secret_key, "PRODUCTION": True}
     config["HTTPS"] = False  # plain HTTP on loopback, like the server it talks to
     return create_app(config | raised_rate_limits())
+
+
+def migrated_app(url: str | None, temp: Path) -> tuple[Flask, str]:
+    """A bench app on `url` (default: a new SQLite file in `temp`), migrated, banks loaded.
+
+    Returns the app and the URL as SQLAlchemy spells it. A PostgreSQL database is created
+    if missing. No request has been handled yet, so routes can still be added.
+    """
+    import flask_migrate
+
+    from quizapp.config import database_url_from_env
+    from quizapp.services.snapshots import load_banks
+
+    url = url or f"sqlite:///{temp}/bench.sqlite"
+    url = database_url_from_env({"DATABASE_URL": url}) or url
+    if url.startswith("postgresql"):
+        ensure_postgres_database(url)
+    app = bench_app(url, secrets.token_hex(32))
+    logging.getLogger("alembic").setLevel(logging.WARNING)
+    with app.app_context():
+        flask_migrate.upgrade()
+        load_banks(get_catalog())
+    return app, url
 
 
 # --- signed sessions ---------------------------------------------------------------------------

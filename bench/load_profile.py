@@ -22,7 +22,6 @@ shadow the standard library's `profile` module, which cProfile imports.
 from __future__ import annotations
 
 import argparse
-import logging
 import os
 import re
 import secrets
@@ -184,23 +183,10 @@ def in_process(args: argparse.Namespace) -> int:
     if not (Path(sys.executable).parent / "py-spy").exists():
         print("py-spy is missing: .venv/bin/pip install py-spy", file=sys.stderr)
         return 2
-    import flask_migrate
     import load_data as data
 
-    from quizapp.config import database_url_from_env
-    from quizapp.services.catalog import get_catalog
-    from quizapp.services.snapshots import load_banks
-
     temp = Path(tempfile.mkdtemp(prefix="quizapp-profile-"))
-    url = args.database_url or f"sqlite:///{temp}/profile.sqlite"
-    url = database_url_from_env({"DATABASE_URL": url}) or url
-    if url.startswith("postgresql"):
-        data.ensure_postgres_database(url)
-    app = data.bench_app(url, secrets.token_hex(32))
-    logging.getLogger("alembic").setLevel(logging.WARNING)
-    with app.app_context():
-        flask_migrate.upgrade()
-        load_banks(get_catalog())
+    app, url = data.migrated_app(args.database_url, temp)
     tag = "prof-" + secrets.token_hex(3) + "-"
     template = data.guest_template(app)
     cards = data.card_entries(app, template, tag + "c", CARD_ROUNDS)
