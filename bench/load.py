@@ -58,13 +58,6 @@ SCENARIOS = (
     Scenario("answer", "answer POST (htmx)", ">= 25 %, p99 < 100 ms", 0.25, 100.0),
     Scenario("board", "leaderboard fragment", ">= 45 %", 0.45),
 )
-# --floor: bare routes doing only what the pages above cannot skip (bench/floor.py)
-FLOOR_SCENARIOS = tuple(
-    Scenario(f"floor-{i + 1}", "floor: " + name)
-    for i, name in enumerate(
-        ("session", "session + round", "session + row", "session + write", "user (signed in)")
-    )
-)
 
 
 @dataclass
@@ -306,13 +299,14 @@ def run_database(url_arg: str, args: argparse.Namespace) -> DatabaseRun:
     has_board = "boards.page" in app.view_functions
     if has_board:
         lists["board"] = data.board_entries(app, viewers, base)
-    scenarios = SCENARIOS + (FLOOR_SCENARIOS if args.floor else ())
-    if args.floor:
+    scenarios = SCENARIOS
+    if args.floor:  # bare routes doing only what the pages cannot skip (bench/floor.py)
         from floor import floor_entries
 
         floors = floor_entries(lists["card"], lists.get("board", []))
-        for scenario in FLOOR_SCENARIOS:
-            lists[scenario.key] = floors[scenario.title.removeprefix("floor: ")]
+        for i, (name, entries) in enumerate(floors.items(), 1):
+            scenarios += (Scenario(f"floor-{i}", f"floor: {name}"),)
+            lists[f"floor-{i}"] = entries
     for key, entries in lists.items():
         data.write_list(str(temp / f"{key}.list"), entries)
     data.dispose(app)
