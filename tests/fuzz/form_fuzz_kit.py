@@ -24,6 +24,7 @@ from urllib.parse import quote_from_bytes
 from flask import Flask
 from flask.testing import FlaskClient
 from hypothesis import strategies as st
+from live_server import TOKEN
 from sqlalchemy import case, func, select
 from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import RequestEntityTooLarge
@@ -37,7 +38,6 @@ from quizapp.views import MAX_ID
 # conftest.py prints them at the end of the run.
 EXAMPLES: Counter[tuple[str, str]] = Counter()
 REQUESTS: Counter[tuple[str, str]] = Counter()
-TOKEN = re.compile(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"')
 FORM = "application/x-www-form-urlencoded"
 HEADER_NAMES = ("X-CSRFToken", "X-CSRF-Token")
 

@@ -57,6 +57,7 @@ from quizapp.game.scoring import Mode
 from quizapp.models import AuditEntry, Round, RoundQuestion, User, utcnow
 from quizapp.services import admin, rounds
 from quizapp.services.catalog import get_catalog
+from quizapp.services.numbers import small_number
 from quizapp.services.quizzes import quiz_cards
 
 GUEST = "fuzz-guest"
@@ -151,13 +152,6 @@ def post(
         assert after == before
         return None
     return Posted(response, form, before, after)
-
-
-def ascii_index(value: str) -> int | None:
-    """A choice index or question position as the game reads it: a short ASCII decimal."""
-    if value.isascii() and value.isdigit() and len(value) <= 6:
-        return int(value)
-    return None
 
 
 def maybe(strategy: st.SearchStrategy[Value], name: str) -> st.SearchStrategy[Fields]:
@@ -326,14 +320,14 @@ def answer_fields(data: st.DataObject, card: Card) -> Fields:
 
 def answer_is_valid(form: MultiDict[str, str], card: Card) -> bool:
     """The game's rules for a first answer to the question on screen (position 0)."""
-    if ascii_index(form.get("position", "")) != 0:
+    if small_number(form.get("position", "")) != 0:
         return False
     gave_up = form.get("timeout") == "1" and card.mode == "timed"
     if card.typed:
         text = form.get("text", "").strip()
         return len(text) <= MAX_ANSWER and bool(text or gave_up)
     picked = form.getlist("choice")
-    indices = [ascii_index(value) for value in picked]
+    indices = [small_number(value) for value in picked]
     if any(i is None or i >= card.choices for i in indices) or len(picked) > card.choices:
         return False
     return bool(picked or gave_up)
@@ -370,7 +364,7 @@ def test_answer(site: Site, data: st.DataObject) -> None:
         if not valid:
             assert item.answered_at is None and round_.score == 0
             assert posted.after == posted.before
-            expected = (200,) if ascii_index(posted.form.get("position", "")) == 0 else SUCCESS
+            expected = (200,) if small_number(posted.form.get("position", "")) == 0 else SUCCESS
             assert posted.response.status_code in expected
             return
         assert posted.response.status_code in SUCCESS
@@ -394,7 +388,7 @@ def test_next(site: Site, data: st.DataObject) -> None:
     if posted is None:
         return
     assert posted.response.status_code in SUCCESS
-    moves = answered and ascii_index(posted.form.get("position", "")) == 0
+    moves = answered and small_number(posted.form.get("position", "")) == 0
     with site.app.app_context():
         round_, _ = stored_item(site, card.public_id)
         assert round_.position == (1 if moves else 0)
