@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import io
 import json
-import re
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -32,7 +31,6 @@ from werkzeug.test import EnvironBuilder, TestResponse
 
 from quizapp.extensions import db
 from quizapp.models import Round, RoundQuestion, User
-from quizapp.views import MAX_ID
 
 # Per (endpoint, tier): the Hypothesis examples that reached it and the requests they sent.
 # conftest.py prints them at the end of the run.
@@ -390,21 +388,18 @@ def send(
     return response
 
 
-def routing_status(app: Flask, url: str, method: str = "POST") -> int | None:
-    """None when the URL names a page (its path matches a rule for the method); otherwise the
-    status the router answers before any view: 404, 405, or 308 to the path with its doubled
-    slashes merged ("/play/..//next" -> "/play/../next")."""
+def route(app: Flask, url: str, method: str = "POST") -> tuple[int | None, dict[str, Any]]:
+    """What the router makes of the URL before any view runs.
+
+    (None, the view's arguments as its converters read them) when the URL names a page;
+    otherwise (the status the router answers, {}): 404, 405, or 308 to the path with its
+    doubled slashes merged ("/play/..//next" -> "/play/../next").
+    """
     with app.test_request_context(url, method=method) as context:
         problem = context.request.routing_exception
-        return None if problem is None else int(getattr(problem, "code", 0) or 0)
-
-
-def path_int(text: str) -> int | None:
-    """The id the app's <id:...> converter reads from a path segment, or None (no route: 404)."""
-    if re.fullmatch(r"\d+", text) and len(text) < 100:  # \d: any Unicode decimal digit
-        number = int(text)
-        return number if 1 <= number <= MAX_ID else None
-    return None
+        if problem is None:
+            return None, dict(context.request.view_args or {})
+        return int(getattr(problem, "code", 0) or 0), {}
 
 
 def query_string(pairs: Sequence[tuple[Value, Value]]) -> str:

@@ -26,7 +26,7 @@ from form_fuzz_kit import (
     fingerprint,
     multipart,
     parsed_form,
-    routing_status,
+    route,
     send,
     urlencoded,
     variants,
@@ -169,7 +169,7 @@ def big_bodies(draw: st.DrawFn, fields: Fields) -> Body:
 def test_bodies_at_the_limits(bench: Bench, endpoint: str, data: st.DataObject) -> None:
     who, build = ENDPOINTS[endpoint]
     url, fields = build(bench)
-    assert routing_status(bench.app, url) is None
+    assert route(bench.app, url)[0] is None
     browser = bench.browser(who)
     body = data.draw(big_bodies([("csrf_token", browser.token), *fields]), label="body")
     variant = data.draw(variants, label="variant")
@@ -206,7 +206,7 @@ def answered_count(state: dict[str, Any]) -> int:
 def test_the_same_form_posted_again(bench: Bench, endpoint: str, data: st.DataObject) -> None:
     """A double tap or a replayed form (same token, same fields) acts at most once."""
     who, build = ENDPOINTS[endpoint]
-    assert routing_status(bench.app, build(bench)[0]) is None
+    assert route(bench.app, build(bench)[0])[0] is None
     if endpoint.endswith("/next"):
         bench.public_id, bench.round_id, bench.right = new_card(bench.app, answered=True)
     else:
