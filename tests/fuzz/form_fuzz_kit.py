@@ -14,9 +14,11 @@ from __future__ import annotations
 
 import io
 import json
+import random
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
 from urllib.parse import quote_from_bytes
 
@@ -25,12 +27,17 @@ from flask.testing import FlaskClient
 from hypothesis import strategies as st
 from live_server import TOKEN
 from sqlalchemy import case, func, select
+from user_factory import log_in_as
 from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.test import EnvironBuilder, TestResponse
 
+from quizapp.bank import Question, QuestionType
 from quizapp.extensions import db
-from quizapp.models import Round, RoundQuestion, User
+from quizapp.game.scoring import Mode
+from quizapp.models import Round, RoundQuestion, User, utcnow
+from quizapp.services import rounds
+from quizapp.services.catalog import get_catalog
 
 # Per (endpoint, tier): the Hypothesis examples that reached it and the requests they sent.
 # conftest.py prints them at the end of the run.
@@ -297,12 +304,19 @@ class Browser:
     token: str = ""
     headers: dict[str, str] = field(default_factory=dict)
 
-    @classmethod
-    def open(cls, client: FlaskClient) -> Browser:
-        """Read the session's token from the home page (as a browser gets it from any page)."""
-        match = TOKEN.search(client.get("/").get_data(as_text=True))
-        assert match, "no CSRF token on the home page"
-        return cls(client, match.group(1))
+
+def open_browser(app: Flask, user_id: int | None = None, guest_id: str | None = None) -> Browser:
+    """A new browser with the CSRF token of its session (read from the home page, as a browser
+    gets it from any page), signed in as the user, or playing as the guest, when given."""
+    client = app.test_client()
+    match = TOKEN.search(client.get("/").get_data(as_text=True))
+    assert match, "no CSRF token on the home page"
+    if guest_id is not None:
+        with client.session_transaction() as session:
+            session["guest_id"] = guest_id
+    if user_id is not None:
+        log_in_as(client, user_id)
+    return Browser(client, match.group(1))
 
 
 def with_csrf(
@@ -407,86 +421,125 @@ def query_string(pairs: Sequence[tuple[Value, Value]]) -> str:
     return urlencoded(list(pairs)).data.decode("ascii")
 
 
+# --- rounds ------------------------------------------------------------------------------------
+
+
+def first_card(
+    player: rounds.Player, mode: Mode, seed: int, *, served_ago: float = 0.0, answered: bool = False
+) -> tuple[Round, Question, Fields]:
+    """A 4-question round of the mixed quiz drawn from `seed`, its first question served
+    `served_ago` seconds ago (and answered right, if asked); with the form fields that answer
+    that question right. Inside an app context."""
+    catalog = get_catalog()
+    round_ = rounds.start_round(
+        catalog,
+        player,
+        "mixed",
+        mode,
+        size=4,
+        time_limit=20,
+        recent_rounds=0,
+        rng=random.Random(seed),
+        now=utcnow(),
+    )
+    item = round_.items[0]
+    rounds.serve(item, utcnow() - timedelta(seconds=served_ago))
+    question = catalog.questions[item.question_id]
+    if question.type is QuestionType.TYPED:
+        right: Fields = [("text", question.accepted[0])]
+    else:
+        right = [
+            ("choice", str(i)) for i, c in enumerate(item.choice_order) if c in question.correct
+        ]
+    if answered:
+        picks = [str(v) for name, v in right if name == "choice"]
+        text = next((str(v) for name, v in right if name == "text"), "")
+        rounds.submit_answer(catalog, round_, 0, picks, text, False, utcnow())
+    return round_, question, right
+
+
 # --- what is stored -----------------------------------------------------------------------------
 
 
-def fingerprint() -> dict[str, Any]:
-    """Everything a refused request must leave alone (inside an app context)."""
-    tables = db.metadata.sorted_tables
-    counts = db.session.execute(
-        select(*(select(func.count()).select_from(t).scalar_subquery() for t in tables))
-    ).one()
-    state: dict[str, Any] = {table.name: n for table, n in zip(tables, counts, strict=True)}
-    state["rounds"] = tuple(
-        db.session.execute(
+def fingerprint(app: Flask) -> dict[str, Any]:
+    """Everything a refused request must leave alone."""
+    with app.app_context():
+        tables = db.metadata.sorted_tables
+        counts = db.session.execute(
+            select(*(select(func.count()).select_from(t).scalar_subquery() for t in tables))
+        ).one()
+        state: dict[str, Any] = {table.name: n for table, n in zip(tables, counts, strict=True)}
+        state["rounds"] = tuple(
+            db.session.execute(
+                select(
+                    Round.id,
+                    Round.position,
+                    Round.score,
+                    Round.correct_count,
+                    Round.streak,
+                    Round.finished_at,
+                    Round.user_id,
+                    Round.guest_id,
+                    Round.voided_at,
+                    Round.is_ranked,
+                ).order_by(Round.id)
+            )
+        )
+        state["answers"] = tuple(
+            db.session.execute(
+                select(RoundQuestion.id, RoundQuestion.answered_at, RoundQuestion.points)
+                .where(RoundQuestion.answered_at.is_not(None))
+                .order_by(RoundQuestion.id)
+            )
+        )
+        state["users"] = tuple(
+            db.session.execute(
+                select(
+                    User.id,
+                    User.username,
+                    User.password_hash,
+                    User.session_version,
+                    User.is_hidden,
+                    User.is_admin,
+                ).order_by(User.id)
+            )
+        )
+        return state
+
+
+def assert_scores_add_up(app: Flask) -> None:
+    """Every round's score, right answers and flags are the sums of its stored answers."""
+    with app.app_context():
+        answered = RoundQuestion.answered_at.is_not(None)
+        items = (
+            select(
+                RoundQuestion.round_id,
+                func.sum(RoundQuestion.points).label("points"),
+                func.count(RoundQuestion.answered_at).label("answered"),
+                func.count(case((RoundQuestion.result == "correct", 1))).label("right"),
+                func.count(case((answered & RoundQuestion.flagged, 1))).label("flagged"),
+            )
+            .group_by(RoundQuestion.round_id)
+            .subquery()
+        )
+        rows = db.session.execute(
             select(
                 Round.id,
-                Round.position,
                 Round.score,
+                Round.position,
+                Round.size,
                 Round.correct_count,
-                Round.streak,
-                Round.finished_at,
-                Round.user_id,
-                Round.guest_id,
-                Round.voided_at,
-                Round.is_ranked,
-            ).order_by(Round.id)
-        )
-    )
-    state["answers"] = tuple(
-        db.session.execute(
-            select(RoundQuestion.id, RoundQuestion.answered_at, RoundQuestion.points)
-            .where(RoundQuestion.answered_at.is_not(None))
-            .order_by(RoundQuestion.id)
-        )
-    )
-    state["users"] = tuple(
-        db.session.execute(
-            select(
-                User.id,
-                User.username,
-                User.password_hash,
-                User.session_version,
-                User.is_hidden,
-                User.is_admin,
-            ).order_by(User.id)
-        )
-    )
-    db.session.rollback()
-    return state
-
-
-def assert_scores_add_up() -> None:
-    """Every round's score, right answers and flags are the sums of its stored answers."""
-    answered = RoundQuestion.answered_at.is_not(None)
-    items = (
-        select(
-            RoundQuestion.round_id,
-            func.sum(RoundQuestion.points).label("points"),
-            func.count(RoundQuestion.answered_at).label("answered"),
-            func.count(case((RoundQuestion.result == "correct", 1))).label("right"),
-            func.count(case((answered & RoundQuestion.flagged, 1))).label("flagged"),
-        )
-        .group_by(RoundQuestion.round_id)
-        .subquery()
-    )
-    rows = db.session.execute(
-        select(
-            Round.id,
-            Round.score,
-            Round.position,
-            Round.size,
-            Round.correct_count,
-            Round.flagged_count,
-            items.c.points,
-            items.c.answered,
-            items.c.right,
-            items.c.flagged,
-        ).outerjoin(items, items.c.round_id == Round.id)
-    ).all()
-    db.session.rollback()
-    for round_id, score, position, size, right, flagged, *sums in rows:
-        points, answers, right_answers, flagged_answers = (value or 0 for value in sums)
-        assert score == points, f"round {round_id}: score {score} but its answers make {points}"
-        assert position <= answers <= size, f"round {round_id} moved past an unanswered question"
-        assert (right, flagged) == (right_answers, flagged_answers), f"round {round_id}"
+                Round.flagged_count,
+                items.c.points,
+                items.c.answered,
+                items.c.right,
+                items.c.flagged,
+            ).outerjoin(items, items.c.round_id == Round.id)
+        ).all()
+        for round_id, score, position, size, right, flagged, *sums in rows:
+            points, answers, right_answers, flagged_answers = (value or 0 for value in sums)
+            assert score == points, f"round {round_id}: score {score} but its answers make {points}"
+            assert position <= answers <= size, (
+                f"round {round_id} moved past an unanswered question"
+            )
+            assert (right, flagged) == (right_answers, flagged_answers), f"round {round_id}"

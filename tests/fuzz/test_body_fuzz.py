@@ -24,7 +24,9 @@ from form_fuzz_kit import (
     Browser,
     Fields,
     fingerprint,
+    first_card,
     multipart,
+    open_browser,
     parsed_form,
     route,
     send,
@@ -34,14 +36,12 @@ from form_fuzz_kit import (
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
-from user_factory import log_in_as, make_user
+from user_factory import make_user
 
-from quizapp.bank import QuestionType
 from quizapp.extensions import db
 from quizapp.game.scoring import Mode
-from quizapp.models import Round, User, utcnow
+from quizapp.models import Round, User
 from quizapp.services import rounds
-from quizapp.services.catalog import get_catalog
 
 PASSWORD = "correct-horse"
 GUEST = "body-guest"
@@ -58,47 +58,17 @@ class Bench:
     round_id: int
     right: Fields
 
-    def state(self) -> dict[str, Any]:
-        with self.app.app_context():
-            return fingerprint()
-
     def browser(self, who: str) -> Browser:
-        browser = Browser.open(self.app.test_client())
-        with browser.client.session_transaction() as session:
-            session["guest_id"] = GUEST
-        if who != "guest":
-            log_in_as(browser.client, self.ids[who])
-        return browser
+        return open_browser(self.app, None if who == "guest" else self.ids[who], GUEST)
 
 
 def new_card(app: Flask, answered: bool = False) -> tuple[str, int, Fields]:
     """A guest round with its first question served (and maybe answered)."""
     with app.app_context():
-        catalog = get_catalog()
-        round_ = rounds.start_round(
-            catalog,
-            rounds.Player(None, GUEST),
-            "mixed",
-            Mode.RELAXED,
-            4,
-            20,
-            0,
-            random.Random(random.getrandbits(32)),
-            utcnow(),
+        player = rounds.Player(None, GUEST)
+        round_, _, right = first_card(
+            player, Mode.RELAXED, random.getrandbits(32), answered=answered
         )
-        item = round_.items[0]
-        rounds.serve(item, utcnow())
-        question = catalog.questions[item.question_id]
-        if question.type is QuestionType.TYPED:
-            right: Fields = [("text", question.accepted[0])]
-        else:
-            right = [
-                ("choice", str(i)) for i, c in enumerate(item.choice_order) if c in question.correct
-            ]
-        if answered:
-            picks = [str(v) for name, v in right if name == "choice"]
-            text = next((str(v) for name, v in right if name == "text"), "")
-            rounds.submit_answer(catalog, round_, 0, picks, text, False, utcnow())
         return round_.public_id, round_.id, [("position", "0"), *right]
 
 
@@ -173,11 +143,11 @@ def test_bodies_at_the_limits(bench: Bench, endpoint: str, data: st.DataObject) 
     browser = bench.browser(who)
     body = data.draw(big_bodies([("csrf_token", browser.token), *fields]), label="body")
     variant = data.draw(variants, label="variant")
-    before = bench.state()
+    before = fingerprint(bench.app)
     response = send(
         browser, f"POST {endpoint}", url, body=body, headers=VARIANTS[variant], tier="big bodies"
     )
-    after = bench.state()
+    after = fingerprint(bench.app)
     limits = bench.app.config
     too_big = parsed_form(bench.app, body) is None
     if too_big:
@@ -220,7 +190,7 @@ def test_the_same_form_posted_again(bench: Bench, endpoint: str, data: st.DataOb
     body = urlencoded([("csrf_token", browser.token), *fields])
     variant = data.draw(variants, label="variant")
     times = data.draw(st.integers(2, 3), label="times")
-    before = bench.state()
+    before = fingerprint(bench.app)
     statuses = [
         send(
             browser,
@@ -233,7 +203,7 @@ def test_the_same_form_posted_again(bench: Bench, endpoint: str, data: st.DataOb
         ).status_code
         for again in range(times)
     ]
-    after = bench.state()
+    after = fingerprint(bench.app)
     assert statuses[0] in (200, 303), statuses
     assert all(status in (200, 302, 303) for status in statuses), statuses
     new_rounds = len(after["rounds"]) - len(before["rounds"])

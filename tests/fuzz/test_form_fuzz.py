@@ -9,11 +9,9 @@ accepted one stores exactly what was asked.
 
 from __future__ import annotations
 
-import random
 import re
 import secrets
 from dataclasses import dataclass
-from datetime import timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -33,8 +31,10 @@ from form_fuzz_kit import (
     digits,
     extra_fields,
     fingerprint,
+    first_card,
     nasty_text,
     numberish,
+    open_browser,
     parsed_form,
     raw_bytes,
     route,
@@ -76,14 +76,6 @@ class Site:
     browser: Browser
     foreign_token: str
 
-    def state(self) -> dict[str, Any]:
-        with self.app.app_context():
-            return fingerprint()
-
-    def check_scores(self) -> None:
-        with self.app.app_context():
-            assert_scores_add_up()
-
 
 @pytest.fixture
 def site(shared_catalog: Flask, fast_hashing: None) -> Site:
@@ -95,11 +87,7 @@ def site(shared_catalog: Flask, fast_hashing: None) -> Site:
             "mina": make_user("Mina", PASSWORD),
             "jisoo": make_user("Jisoo", PASSWORD),
         }
-    browser = Browser.open(app.test_client())
-    with browser.client.session_transaction() as session:
-        session["guest_id"] = GUEST
-    foreign = Browser.open(app.test_client()).token
-    return Site(app, ids, browser, foreign)
+    return Site(app, ids, open_browser(app, guest_id=GUEST), open_browser(app).token)
 
 
 @dataclass
@@ -132,9 +120,9 @@ def post(
     fields, headers = with_csrf(fields, mode, browser, site.foreign_token, garbage)
     body = data.draw(bodies(fields), label="body")
     variant = data.draw(variants, label="variant")
-    before = site.state()
+    before = fingerprint(site.app)
     response = send(browser, endpoint, url, body=body, headers={**VARIANTS[variant], **headers})
-    after = site.state()
+    after = fingerprint(site.app)
     refused, args = route(site.app, url)
     if refused is not None:  # no such page: answered before the body or the token is read
         assert response.status_code == refused
@@ -230,33 +218,10 @@ def new_round(site: Site, data: st.DataObject, guest: str = GUEST, answered: boo
     mode = data.draw(st.sampled_from(list(Mode)), label="mode")
     age = data.draw(st.sampled_from([0.0, 0.5, 3.0, 21.0, 40.0]), label="served seconds ago")
     with site.app.app_context():
-        catalog = get_catalog()
-        round_ = rounds.start_round(
-            catalog,
-            rounds.Player(None, guest),
-            "mixed",
-            mode,
-            size=4,
-            time_limit=20,
-            recent_rounds=0,
-            rng=random.Random(seed),
-            now=utcnow(),
-        )
-        item = round_.items[0]
-        rounds.serve(item, utcnow() - timedelta(seconds=age))
-        question = catalog.questions[item.question_id]
+        player = rounds.Player(None, guest)
+        round_, question, right = first_card(player, mode, seed, served_ago=age, answered=answered)
         typed = question.type is QuestionType.TYPED
-        if typed:
-            right: Fields = [("text", question.accepted[0])]
-        else:
-            right = [
-                ("choice", str(i)) for i, c in enumerate(item.choice_order) if c in question.correct
-            ]
-        if answered:
-            picks = [str(v) for _, v in right] if not typed else []
-            text = str(right[0][1]) if typed else ""
-            rounds.submit_answer(catalog, round_, 0, picks, text, False, utcnow())
-        return Card(round_.public_id, round_.mode, typed, len(item.choice_order), right)
+        return Card(round_.public_id, round_.mode, typed, len(round_.items[0].choice_order), right)
 
 
 def stored_item(site: Site, public_id: str) -> tuple[Round, RoundQuestion]:
@@ -278,17 +243,7 @@ def target_url(site: Site, data: st.DataObject, own: Card, action: str) -> tuple
         public_id = new_round(site, data, guest=STRANGER).public_id
     elif kind == "user":
         with site.app.app_context():
-            owned = rounds.start_round(
-                get_catalog(),
-                rounds.Player(site.ids["mina"], None),
-                "mixed",
-                Mode.RELAXED,
-                size=2,
-                time_limit=20,
-                recent_rounds=0,
-                rng=random.Random(1),
-                now=utcnow(),
-            )
+            owned, _, _ = first_card(rounds.Player(site.ids["mina"], None), Mode.RELAXED, 1)
             public_id = owned.public_id
     else:
         public_id = as_text(data.draw(odd_ids, label="round id")) or "x"
@@ -343,7 +298,7 @@ def post_to_round(
     """
     kind, url = target_url(site, data, card, action)
     posted = post(data, site, f"POST /play/<id>/{action}", url, fields)
-    site.check_scores()
+    assert_scores_add_up(site.app)
     if posted is None or kind == "own":
         return posted
     assert posted.response.status_code == 404
@@ -467,7 +422,7 @@ def signed_in_as(browser: Browser) -> str | None:
 @settings(max_examples=40)
 @given(data=st.data())
 def test_login(site: Site, data: st.DataObject) -> None:
-    browser = Browser.open(site.app.test_client())  # a fresh browser: signed out
+    browser = open_browser(site.app)  # a fresh browser: signed out
     password = st.one_of(st.sampled_from([PASSWORD, PASSWORD + " ", PASSWORD.upper()]), passwords)
     fields = (
         data.draw(maybe(names, "username"))
@@ -617,9 +572,8 @@ def test_admin_hide_and_unhide(site: Site, action: str, data: st.DataObject) -> 
 def browser_as(site: Site, who: str) -> Browser:
     """A browser of a guest, a player (Jisoo), the admin, or the admin idle past the re-login
     time."""
-    browser = Browser.open(site.app.test_client())
-    if who != "guest":
-        log_in_as(browser.client, site.ids["jisoo" if who == "player" else "admin"])
+    signed_in = {"guest": None, "player": site.ids["jisoo"]}.get(who, site.ids["admin"])
+    browser = open_browser(site.app, signed_in)
     if who == "idle admin":
         with browser.client.session_transaction() as session:
             session["active_at"] = 0

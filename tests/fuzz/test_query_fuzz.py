@@ -25,6 +25,7 @@ from form_fuzz_kit import (
     fingerprint,
     nasty_text,
     numberish,
+    open_browser,
     query_string,
     raw_bytes,
     route,
@@ -35,7 +36,7 @@ from form_fuzz_kit import (
 )
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from user_factory import log_in_as, make_user
+from user_factory import make_user
 from werkzeug.test import EnvironBuilder
 from werkzeug.wrappers import Request
 
@@ -61,10 +62,6 @@ class World:
     public_ids: dict[str, str]
     quizzes: list[str]
     browsers: dict[str, Browser]
-
-    def state(self) -> dict[str, Any]:
-        with self.app.app_context():
-            return fingerprint()
 
 
 def _play_through(user_id: int | None, guest_id: str | None) -> rounds.Round:
@@ -100,12 +97,8 @@ def world(shared_catalog: Flask, fast_hashing: None) -> World:
         round_ids = {"mina": finished.id, "guest": guest.id}
         public_ids = {"mina": finished.public_id, "guest": guest.public_id}
         quizzes = [quiz.id for quiz in quiz_cards(get_catalog())]
-    browsers = {}
-    for who in ("guest", "player", "admin"):
-        browser = Browser.open(app.test_client())
-        if who != "guest":
-            log_in_as(browser.client, ids["admin" if who == "admin" else "mina"])
-        browsers[who] = browser
+    signed_in = {"guest": None, "player": ids["mina"], "admin": ids["admin"]}
+    browsers = {who: open_browser(app, user_id) for who, user_id in signed_in.items()}
     return World(app, ids, round_ids, public_ids, quizzes, browsers)
 
 
@@ -129,7 +122,7 @@ def get(
     variant: str = "plain",
 ) -> tuple[int, Any, dict[str, Any], dict[str, Any]]:
     """GET the page; returns (status, response, state before, state after)."""
-    before = world.state()
+    before = fingerprint(world.app)
     response = send(
         world.browsers[who],
         endpoint,
@@ -139,7 +132,7 @@ def get(
         headers=VARIANTS[variant],
         tier="query strings",
     )
-    return response.status_code, response, before, world.state()
+    return response.status_code, response, before, fingerprint(world.app)
 
 
 def _parse(query: QueryArgs) -> Any:
@@ -268,7 +261,7 @@ def test_next_targets(world: World, data: st.DataObject) -> None:
     path = data.draw(st.sampled_from(["/login", "/signup"]), label="page")
     query = query_string([("next", target)])
     if how == "log in":
-        browser = Browser.open(world.app.test_client())
+        browser = open_browser(world.app)
         form = [("csrf_token", browser.token), ("username", "mina"), ("password", PASSWORD)]
         response = send(
             browser, "POST /login", "/login", body=urlencoded(form), query=query, tier="next"
