@@ -101,6 +101,11 @@ def play_to_results(server: LiveServer, page: Any, *, tap: bool = False) -> set[
 def sign_up(page: Any, server: LiveServer, username: str) -> None:
     """Create an account through the sign-up form; lands on the home page, signed in."""
     page.goto(server.url + "/signup")
+    send_sign_up(page, username)
+
+
+def send_sign_up(page: Any, username: str) -> None:
+    """Fill in and send the sign-up form on screen; lands on the home page, signed in."""
     page.locator('input[name="username"]').fill(username)
     page.locator('input[name="password"]').fill(PASSWORD)
     page.locator('input[name="confirm"]').fill(PASSWORD)

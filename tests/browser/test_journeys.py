@@ -12,6 +12,7 @@ from playing import (
     http_sign_up,
     log_in,
     play_to_results,
+    send_sign_up,
     start,
     total_questions,
 )
@@ -27,11 +28,7 @@ def test_a_guest_signs_up_after_a_round_and_finds_their_rank(serve: Any, page: A
     score = page.get_by_test_id("final-score").inner_text()
 
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Sign up").click()
-    page.locator('input[name="username"]').fill("new_fan")
-    page.locator('input[name="password"]').fill(PASSWORD)
-    page.locator('input[name="confirm"]').fill(PASSWORD)
-    page.get_by_role("button", name="Create my account").click()
-    expect(page.get_by_role("button", name="Log out")).to_be_visible()
+    send_sign_up(page, "new_fan")
 
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Leaderboards").click()
     page.get_by_role("navigation", name="Mode").get_by_role("link", name="Relaxed").click()
