@@ -186,8 +186,8 @@ def _queries(per_quiz: bool) -> _Queries:
         (picked(*tied_later, limit=NEIGHBOURS), 0),
         (picked(value < score, limit=NEIGHBOURS), 0),
     ]
-    ahead = [select(*rows.c, literal(is_ahead, Integer).label("ahead")) for rows, is_ahead in sides]
-    near = union_all(*ahead).subquery()
+    tagged = [select(*rows.c, literal(side, Integer).label("ahead")) for rows, side in sides]
+    near = union_all(*tagged).subquery()
     return _Queries(
         top=named(picked(limit=bindparam("limit", type_=Integer))),
         me=rows(me, me.c.user_id == bindparam("user")).add_columns(ahead_of_me),
