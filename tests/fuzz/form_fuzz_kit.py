@@ -27,7 +27,7 @@ from flask.testing import FlaskClient
 from hypothesis import strategies as st
 from live_server import TOKEN
 from sqlalchemy import case, func, select
-from user_factory import log_in_as
+from user_factory import log_in_as, make_user
 from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.test import EnvironBuilder, TestResponse
@@ -421,7 +421,19 @@ def query_string(pairs: Sequence[tuple[Value, Value]]) -> str:
     return urlencoded(list(pairs)).data.decode("ascii")
 
 
-# --- rounds ------------------------------------------------------------------------------------
+# --- players and rounds ------------------------------------------------------------------------
+
+PASSWORD = "correct-horse"
+
+
+def make_players(app: Flask) -> dict[str, int]:
+    """The fuzz tests' accounts, all with PASSWORD: an admin (Boss), two players (Mina, Jisoo)."""
+    with app.app_context():
+        return {
+            "admin": make_user("Boss", PASSWORD, admin=True),
+            "mina": make_user("Mina", PASSWORD),
+            "jisoo": make_user("Jisoo", PASSWORD),
+        }
 
 
 def first_card(

@@ -19,12 +19,14 @@ from typing import Any
 import pytest
 from flask import Flask
 from form_fuzz_kit import (
+    PASSWORD,
     VARIANTS,
     Body,
     Browser,
     Fields,
     fingerprint,
     first_card,
+    make_players,
     multipart,
     open_browser,
     parsed_form,
@@ -36,14 +38,12 @@ from form_fuzz_kit import (
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
-from user_factory import make_user
 
 from quizapp.extensions import db
 from quizapp.game.scoring import Mode
 from quizapp.models import Round, User
 from quizapp.services import rounds
 
-PASSWORD = "correct-horse"
 GUEST = "body-guest"
 KIB = 1024
 
@@ -75,13 +75,8 @@ def new_card(app: Flask, answered: bool = False) -> tuple[str, int, Fields]:
 @pytest.fixture
 def bench(shared_catalog: Flask, fast_hashing: None) -> Bench:
     app = shared_catalog
-    with app.app_context():
-        ids = {
-            "admin": make_user("Boss", PASSWORD, admin=True),
-            "mina": make_user("Mina", PASSWORD),
-        }
     public_id, round_id, right = new_card(app)
-    return Bench(app, ids, public_id, round_id, right)
+    return Bench(app, make_players(app), public_id, round_id, right)
 
 
 # Every POST endpoint: who posts, and a valid form for it.

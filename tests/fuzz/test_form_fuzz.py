@@ -19,6 +19,7 @@ from urllib.parse import quote
 import pytest
 from flask import Flask
 from form_fuzz_kit import (
+    PASSWORD,
     VARIANTS,
     Browser,
     Fields,
@@ -32,6 +33,7 @@ from form_fuzz_kit import (
     extra_fields,
     fingerprint,
     first_card,
+    make_players,
     nasty_text,
     numberish,
     open_browser,
@@ -46,7 +48,7 @@ from form_fuzz_kit import (
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
-from user_factory import log_in_as, make_user
+from user_factory import log_in_as
 from werkzeug.datastructures import MultiDict
 from werkzeug.test import TestResponse
 
@@ -62,7 +64,6 @@ from quizapp.services.quizzes import quiz_cards
 GUEST = "fuzz-guest"
 NO_VALID_TOKEN = ("missing", "garbage", "foreign", "tampered", "garbage-then-field")
 STRANGER = "someone-else"
-PASSWORD = "correct-horse"
 MAX_ANSWER = 200
 SUCCESS = (200, 303)  # 303 for a plain form, 200 (fragment, page or HX-Redirect) for htmx
 
@@ -81,13 +82,8 @@ class Site:
 def site(shared_catalog: Flask, fast_hashing: None) -> Site:
     app = shared_catalog
     app.config["ROUND_SIZE"] = 4
-    with app.app_context():
-        ids = {
-            "admin": make_user("Boss", PASSWORD, admin=True),
-            "mina": make_user("Mina", PASSWORD),
-            "jisoo": make_user("Jisoo", PASSWORD),
-        }
-    return Site(app, ids, open_browser(app, guest_id=GUEST), open_browser(app).token)
+    guest = open_browser(app, guest_id=GUEST)
+    return Site(app, make_players(app), guest, open_browser(app).token)
 
 
 @dataclass

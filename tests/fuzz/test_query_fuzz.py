@@ -17,12 +17,14 @@ import pytest
 from flask import Flask
 from form_fuzz_kit import (
     ODD_DIGITS,
+    PASSWORD,
     VARIANTS,
     Browser,
     Value,
     as_text,
     extra_fields,
     fingerprint,
+    make_players,
     nasty_text,
     numberish,
     open_browser,
@@ -36,7 +38,6 @@ from form_fuzz_kit import (
 )
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from user_factory import make_user
 from werkzeug.test import EnvironBuilder
 from werkzeug.wrappers import Request
 
@@ -48,7 +49,6 @@ from quizapp.services.boards import BoardKind
 from quizapp.services.catalog import get_catalog
 from quizapp.services.quizzes import quiz_cards
 
-PASSWORD = "correct-horse"
 QueryArgs = list[tuple[Value, Value]]
 
 
@@ -85,12 +85,8 @@ def _play_through(user_id: int | None, guest_id: str | None) -> rounds.Round:
 @pytest.fixture
 def world(shared_catalog: Flask, fast_hashing: None) -> World:
     app = shared_catalog
+    ids = make_players(app)
     with app.app_context():
-        ids = {
-            "admin": make_user("Boss", PASSWORD, admin=True),
-            "mina": make_user("Mina", PASSWORD),
-            "jisoo": make_user("Jisoo", PASSWORD),
-        }
         finished = _play_through(ids["mina"], None)
         guest = _play_through(None, "a-guest")
         admin.set_player_hidden(ids["admin"], ids["jisoo"], True, utcnow())
